@@ -1,0 +1,40 @@
+# Two commands: `make book` builds the HTML book, `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NBVAL_TIMEOUT ?= 600
+
+.PHONY: book test venv data lint clean
+
+# (Re)install only when the venv is missing or the requirements changed since the last install.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+# Offline data for the tested path: link packaged datasets into the Keras cache where this machine
+# has them (root installs them in .ci/run); elsewhere the Keras loaders simply download.
+data: $(STAMP)
+	@$(BIN)/python -c "from helpers.data import use_packaged_data as u; \
+	print('Fashion-MNIST from the Debian package:', 'linked' if u('fashion_mnist') else 'not installed (Keras will download)')"
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests notebooks
+
+# Helpers unit tests, notebook hygiene, lint, nbval (strict) over every notebook with per-notebook
+# wall times, the notebook-opened-alone check, the -W book build and the browser check.
+test: $(STAMP) data
+	$(BIN)/python -m pytest tests notebooks --nbval \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT) -v -rs
+
+clean:
+	rm -rf _build

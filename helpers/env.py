@@ -1,0 +1,162 @@
+"""Notebook set-up: quiet TensorFlow, seed everything, say what we run on, and fix up Colab.
+
+Every chapter calls :func:`setup_notebook` once, in its first code cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator
+
+__all__ = ["in_colab", "quiet_stderr", "setup_notebook", "cpu_description", "COLAB_PACKAGES"]
+
+# Import name -> pip requirement, for what a chapter may need and Colab does not ship.
+# "{tf_minor}" is replaced by the installed TensorFlow's "major.minor" (tensorflow-text is ABI-bound to it).
+COLAB_PACKAGES: dict[str, str] = {
+    "tensorflow_text": "tensorflow-text=={tf_minor}.*",
+    "tf_keras": "tf-keras=={tf_minor}.*",
+    "tensorflow_hub": "tensorflow-hub",
+    "gymnasium": "gymnasium",
+    "tensorboard": "tensorboard",
+}
+
+
+def in_colab() -> bool:
+    """True when running inside Google Colab."""
+    return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the duration of the block.
+
+    TensorFlow's C++ start-up messages (absl's pre-init warning, the oneDNN notice, CUDA stub and
+    ``cuInit`` errors on a CPU-only machine) are written straight to file descriptor 2, below Python,
+    and survive ``TF_CPP_MIN_LOG_LEVEL=3``. ``TF_ENABLE_ONEDNN_OPTS=0`` would hide the oneDNN notice but
+    also switch off the oneDNN kernels the performance chapters measure. So we keep oneDNN on and
+    silence only the import and the first device listing; Python's ``sys.stderr`` is untouched.
+    """
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def cpu_description() -> str:
+    """The CPU model name and core count, e.g. 'Intel(R) Xeon(R) ... (2 cores)'."""
+    model = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    return f"{model} ({os.cpu_count()} cores)"
+
+
+def _pip_install(requirements: Iterable[str]) -> None:
+    reqs = list(requirements)
+    if reqs:
+        print("Installing for this Colab session:", " ".join(reqs))
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *reqs], check=True)
+
+
+def _missing(names: Iterable[str]) -> list[str]:
+    return [n for n in names if importlib.util.find_spec(n) is None]
+
+
+def setup_notebook(
+    *,
+    seed: int = 42,
+    needs: Iterable[str] = (),
+    cpu_devices: int | None = None,
+    deterministic: bool = False,
+    show: bool = True,
+) -> None:
+    """Prepare a chapter: quiet logs, seed, report versions and hardware, and install what Colab lacks.
+
+    Parameters
+    ----------
+    seed:
+        Seeds Python's ``random``, NumPy and TensorFlow through ``keras.utils.set_random_seed``.
+    needs:
+        Import names the chapter needs beyond TensorFlow and Keras (keys of :data:`COLAB_PACKAGES`).
+        In Colab the missing ones are installed; elsewhere a missing one is an error that says how to
+        install the book's requirements.
+    cpu_devices:
+        Split the CPU into this many logical devices (for the distribution chapter). Must happen before
+        TensorFlow initialises its devices, which is why it lives here.
+    deterministic:
+        Call ``tf.config.experimental.enable_op_determinism()`` (bit-identical reruns, some ops slower).
+    show:
+        Print the versions and hardware.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(needs, str):
+        raise TypeError(f"needs must be a list of import names, not the string {needs!r}")
+    needs = list(needs)
+    unknown = [n for n in needs if n not in COLAB_PACKAGES]
+    if unknown:
+        raise ValueError(f"unknown package(s) in needs: {unknown}; known: {sorted(COLAB_PACKAGES)}")
+    if cpu_devices is not None and (not isinstance(cpu_devices, int) or cpu_devices < 1):
+        raise ValueError(f"cpu_devices must be None or an integer >= 1, got {cpu_devices!r}")
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ INFO and WARNING lines after start-up
+    with quiet_stderr():
+        import tensorflow as tf
+
+        if cpu_devices is not None:
+            cpu = tf.config.list_physical_devices("CPU")[0]
+            tf.config.set_logical_device_configuration(
+                cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(cpu_devices)]
+            )
+        tf.config.list_logical_devices()
+        import keras
+    tf.get_logger().setLevel("ERROR")  # Python-level retracing warnings and friends
+
+    missing = _missing(needs)
+    if missing:
+        if not in_colab():
+            raise ModuleNotFoundError(
+                f"this chapter needs {missing}, which are not installed. "
+                "Install the book's requirements: `pip install -r requirements.txt` (or run `make test`)."
+            )
+        tf_minor = ".".join(tf.__version__.split(".")[:2])
+        _pip_install(COLAB_PACKAGES[n].format(tf_minor=tf_minor) for n in missing)
+        still = _missing(missing)
+        if still:
+            raise ModuleNotFoundError(f"installing {still} did not make them importable; restart the runtime")
+
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+    with contextlib.suppress(ImportError):
+        import matplotlib
+
+        matplotlib.rcParams.update({"figure.dpi": 100, "savefig.format": "png", "axes.grid": True,
+                                    "grid.alpha": 0.3})
+
+    if show:
+        import numpy as np
+
+        gpus = tf.config.list_physical_devices("GPU")
+        print(f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "
+              f"| NumPy {np.__version__}")
+        print(f"CPU: {cpu_description()}")
+        print(f"GPUs: {len(gpus)}" + (f" ({', '.join(g.name for g in gpus)})" if gpus else ""))
+        print(f"Colab: {'yes' if in_colab() else 'no'} | seed: {seed}"
+              + (" | op determinism on" if deterministic else ""))
