@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import os
 import platform
 import subprocess
@@ -143,6 +144,14 @@ def setup_notebook(
     keras.utils.set_random_seed(seed)
     if deterministic:
         tf.config.experimental.enable_op_determinism()
+
+    with contextlib.suppress(ImportError, AttributeError):
+        # Pitfalls fail live in this book: show an error as its type and message, not a page of
+        # frames inside TensorFlow (`%xmode Context` brings the full traceback back).
+        from IPython import get_ipython
+
+        with contextlib.redirect_stdout(io.StringIO()):  # the magic announces itself
+            get_ipython().run_line_magic("xmode", "Minimal")
 
     with contextlib.suppress(ImportError):
         import matplotlib

@@ -1,0 +1,112 @@
+"""The book builds with warnings as errors, and the built pages show what a reader should see.
+
+The browser check drives Debian's Chromium (`/usr/bin/chromium`, installed by `.ci/run`) through
+Playwright's Python package; no browser is downloaded. Pages are opened from the file system.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+REPO = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def built_book():
+    jb = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run([str(jb), "build", ".", "-W", "--keep-going"], cwd=ROOT, capture_output=True, text=True)
+    warnings = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if "WARNING" in line]
+    assert result.returncode == 0, "book build failed:\n" + "\n".join(warnings or [result.stdout[-3000:]])
+    return HTML
+
+
+def _toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part.get("chapters", [])]
+    return pages
+
+
+@pytest.mark.slow
+def test_book_builds_without_warnings(built_book):
+    assert (built_book / "index.html").is_file()
+    for page in _toc_pages():
+        assert (built_book / f"{page}.html").is_file(), f"{page} was not built"
+
+
+@pytest.fixture(scope="module")
+def browser(built_book):
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it): browser check skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, page_name: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # the book works offline: refuse anything that is not a local file instead of waiting for it
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else route.abort())
+    page.goto((HTML / f"{page_name}.html").as_uri(), wait_until="load")
+    return page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_name", _toc_pages())
+def test_page_has_working_images_and_links(browser, page_name):
+    page = _open(browser, page_name)
+    try:
+        broken = page.eval_on_selector_all(
+            "article img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        assert not broken, f"{page_name}: images that do not load: {broken}"
+        missing_alt = page.eval_on_selector_all("article img", "imgs => imgs.filter(i => !i.alt).length")
+        assert missing_alt == 0, f"{page_name}: {missing_alt} image(s) without alt text"
+        hrefs = page.eval_on_selector_all("article a[href]", "as => as.map(a => a.href)")
+        for href in hrefs:
+            url = urlparse(href)
+            if url.scheme == "file":
+                assert Path(url.path).exists(), f"{page_name}: broken internal link {href}"
+        if page_name.startswith("notebooks/"):
+            colab = page.eval_on_selector_all("a[href*='colab.research.google.com']", "as => as.map(a => a.href)")
+            expected = f"https://colab.research.google.com/github/{REPO}/blob/main/{page_name}.ipynb"
+            assert expected in colab, f"{page_name}: no Colab link to {expected} (found {colab})"
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+def test_chapter_one_shows_code_outputs_and_figure(browser):
+    page = _open(browser, "notebooks/01_eager_and_graph")
+    try:
+        text = page.inner_text("article")
+        assert "setup_notebook()" in text, "the set-up code is not shown"
+        assert "executing eagerly: True" in text, "a stored output is not shown"
+        assert "many small ops: graph at least 2x faster: True" in text
+        assert "Traceback" not in text, "a raw traceback is shown"
+        figures = page.eval_on_selector_all(
+            ".cell_output img", "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])")
+        assert figures and all(w > 300 and h > 100 for w, h in figures), f"figure missing or tiny: {figures}"
+        shots = ROOT / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "01_eager_and_graph.png"), full_page=False)
+    finally:
+        page.close()

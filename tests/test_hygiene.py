@@ -1,0 +1,163 @@
+"""Notebook hygiene: what a reader sees in the stored notebooks, and the book's structure.
+
+nbval proves that the stored outputs reproduce; these tests prove that the stored outputs are the
+ones a reader should see (one clean top-to-bottom run, no errors outside cells meant to fail, no log
+noise, no machine paths, figures present) and that every chapter follows the chapter skeleton.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+BUDGETS = json.loads((ROOT / "tests" / "runtime_budgets.json").read_text())
+RAISES = {"raises-exception", "nbval-raises-exception"}
+SETUP_LINES = [
+    "import importlib, importlib.util, os, subprocess, sys",
+    'if importlib.util.find_spec("helpers") is None:',
+    '    source = os.environ.get("TFBOOK_SOURCE", "git+{url}")',
+    '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", source], check=True)',
+    "    importlib.invalidate_caches()",
+    "from helpers import setup_notebook",
+]
+NOISE = re.compile(r"oneDNN custom operations|cuInit|cuda_(platform|dnn|blas|fft)|absl::InitializeLog|"
+                   r"WARNING: All log messages before absl|computation placer|TF-TRT|"
+                   r"This TensorFlow binary is optimized")
+MACHINE_PATH = re.compile(r"(/work/|/root/|/home/\w+/|/tmp/|site-packages/|\.venv/)")
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def _code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def _tags(cell: dict) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _text(output: dict) -> str:
+    if output["output_type"] == "stream":
+        return "".join(output["text"])
+    if output["output_type"] == "error":
+        return output["ename"] + ": " + output["evalue"] + "\n" + "\n".join(output.get("traceback", []))
+    return "".join(output.get("data", {}).get("text/plain", ""))
+
+
+def _toc_files(node) -> list[str]:
+    files = []
+    if isinstance(node, dict):
+        if "file" in node:
+            files.append(node["file"])
+        for value in node.values():
+            files += _toc_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            files += _toc_files(value)
+    return files
+
+
+ids = [p.stem for p in NOTEBOOKS]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks in notebooks/"
+
+
+def test_toc_and_notebooks_agree():
+    listed = [TOC["root"], *_toc_files(TOC.get("parts", []))]
+    for entry in listed:
+        candidates = [ROOT / f"{entry}{ext}" for ext in ("", ".md", ".ipynb")]
+        assert any(c.is_file() for c in candidates), f"_toc.yml lists {entry}, which does not exist"
+    for nb in NOTEBOOKS:
+        assert f"notebooks/{nb.stem}" in listed, f"{nb.name} is not in _toc.yml"
+    pages = sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in (ROOT / "book").glob("*.md"))
+    for page in pages:
+        assert page in listed, f"{page}.md is not in _toc.yml"
+
+
+def test_names_follow_the_chapter_plan():
+    for nb in NOTEBOOKS:
+        assert nb.stem in BUDGETS, f"{nb.name}: not a planned chapter name (see tests/runtime_budgets.json)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_one_clean_top_to_bottom_run(path):
+    counts = [c["execution_count"] for c in _code_cells(_load(path))]
+    assert None not in counts, f"{path.name}: {counts.count(None)} code cell(s) never executed"
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: execution counts {counts} are not 1..n"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_outputs_are_what_a_reader_should_see(path):
+    nb = _load(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3", f"{path.name}: kernel must be python3"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        where = f"{path.name} cell {i}"
+        for out in cell.get("outputs", []):
+            # a traceback may name library files; the message a reader is shown must not name ours
+            text = _text(out) if out["output_type"] != "error" else out["ename"] + ": " + out["evalue"]
+            if out["output_type"] == "error":
+                assert _tags(cell) & RAISES, f"{where}: error output in a cell not tagged raises-exception"
+            if out["output_type"] == "stream" and out["name"] == "stderr":
+                pytest.fail(f"{where}: stderr stored in the notebook:\n{text[:500]}")
+            assert not NOISE.search(text), f"{where}: TensorFlow log noise in the output"
+            assert not MACHINE_PATH.search(text), f"{where}: a path of this machine in the output:\n{text[:300]}"
+            assert "image/svg+xml" not in out.get("data", {}), f"{where}: SVG figure (use PNG)"
+        if _tags(cell) & RAISES:
+            assert any(o["output_type"] == "error" for o in cell.get("outputs", [])), \
+                f"{where}: tagged raises-exception but raised nothing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_every_figure_cell_has_a_png(path):
+    for i, cell in enumerate(_code_cells(_load(path))):
+        source = "".join(cell["source"])
+        if re.search(r"plt\.show\(\)|\.savefig\(", source):
+            pngs = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
+            assert pngs, f"{path.name} code cell {i}: draws a figure but stores no PNG"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_chapter_skeleton(path):
+    nb = _load(path)
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    h1 = re.findall(r"^# \S", markdown, flags=re.M)
+    assert len(h1) == 1, f"{path.name}: needs exactly one H1 title, found {len(h1)}"
+    assert "What you will learn" in markdown, f"{path.name}: no 'What you will learn'"
+    runtime = re.search(r"Runtime:\**\s*about (\d+) s on 2 CPU cores", markdown)
+    assert runtime, f"{path.name}: no 'Runtime: about N s on 2 CPU cores' line"
+    assert int(runtime.group(1)) <= BUDGETS[path.stem], f"{path.name}: stated runtime exceeds its budget"
+    for heading in ("## Summary", "## Exercises", "## Further reading"):
+        assert re.search(rf"^{heading}\b", markdown, flags=re.M), f"{path.name}: no '{heading}' section"
+    cells = _code_cells(nb)
+    assert "parameters" in _tags(cells[0]), f"{path.name}: the first code cell must be tagged parameters"
+    setup = "".join(cells[1]["source"])
+    for line in SETUP_LINES:
+        expected = line.format(url=CONFIG["repository"]["url"])
+        assert expected in setup.splitlines(), f"{path.name}: set-up cell differs from the standard: {expected!r}"
+    assert re.search(r"^setup_notebook\(.*\)$", setup, flags=re.M), f"{path.name}: set-up cell must call setup_notebook"
+    assert "nbval-ignore-output" in _tags(cells[1]), f"{path.name}: set-up cell output is machine-specific"
+    solutions = [c for c in cells if "hide-input" in _tags(c)]
+    assert solutions, f"{path.name}: exercise solutions belong in cells tagged hide-input"
+
+
+def test_sanitize_file_is_well_formed():
+    """nbval silently ignores a `replace:` with nothing after it: every section needs both lines."""
+    text = (ROOT / "tests" / "nbval_sanitize.cfg").read_text()
+    sections = re.split(r"^\[.+\]$", text, flags=re.M)[1:]
+    assert sections
+    for body in sections:
+        assert re.search(r"^regex: \S", body, flags=re.M) and re.search(r"^replace: \S", body, flags=re.M), body

@@ -1,0 +1,16 @@
+"""Lint: ruff over the helpers, the tests and the notebooks (rules in pyproject.toml)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    assert ruff, "ruff is not installed (it is in requirements.txt)"
+    result = subprocess.run([ruff, "check", "helpers", "tests", "notebooks", "conftest.py"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
