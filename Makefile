@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL_TIMEOUT ?= 600
 
-.PHONY: book test venv data lint clean
+.PHONY: book test venv data lint ledger clean
 
 # (Re)install only when the venv is missing or the requirements changed since the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -35,6 +35,10 @@ lint: $(STAMP)
 test: $(STAMP) data
 	$(BIN)/python -m pytest tests notebooks --nbval \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT) -v -rs
+
+# Re-render book/claims_ledger.md from tests/claims.yml and the stored notebook outputs.
+ledger: $(STAMP)
+	$(BIN)/python tests/ledger.py
 
 clean:
 	rm -rf _build
