@@ -85,6 +85,9 @@ def test_page_has_working_images_and_links(browser, page_name):
             url = urlparse(href)
             if url.scheme == "file":
                 assert Path(url.path).exists(), f"{page_name}: broken internal link {href}"
+        stray = page.eval_on_selector_all(
+            ".cell:not(.tag_raises-exception) .output.traceback, .output.stderr", "els => els.length")
+        assert stray == 0, f"{page_name}: {stray} traceback/stderr output(s) outside cells tagged raises-exception"
         if page_name.startswith("notebooks/"):
             colab = page.eval_on_selector_all("a[href*='colab.research.google.com']", "as => as.map(a => a.href)")
             expected = f"https://colab.research.google.com/github/{REPO}/blob/main/{page_name}.ipynb"
