@@ -5,10 +5,10 @@ data (:mod:`helpers.data`). Importing this package does not import TensorFlow.
 """
 
 from helpers.data import use_packaged_data
-from helpers.env import in_colab, setup_notebook
+from helpers.env import in_colab, quiet_stderr, setup_notebook
 from helpers.measure import Timing, bar_chart, compare, format_seconds, speedup, time_it
 
 __all__ = [
-    "Timing", "bar_chart", "compare", "format_seconds", "in_colab", "setup_notebook", "speedup",
+    "Timing", "bar_chart", "compare", "format_seconds", "in_colab", "quiet_stderr", "setup_notebook", "speedup",
     "time_it", "use_packaged_data",
 ]

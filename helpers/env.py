@@ -24,6 +24,7 @@ COLAB_PACKAGES: dict[str, str] = {
     "tensorflow_hub": "tensorflow-hub",
     "gymnasium": "gymnasium",
     "tensorboard": "tensorboard",
+    "xprof": "xprof",
 }
 
 

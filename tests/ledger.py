@@ -57,7 +57,7 @@ def verdict(claim: dict, x: float) -> str:
         return "holds"
     if eval(claim["partly"], {}, {"x": x}):
         return "partly"
-    return "not on this hardware"
+    return claim.get("otherwise", "not on this hardware")
 
 
 def fmt(x: float) -> str:
