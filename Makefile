@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL_TIMEOUT ?= 600
 
-.PHONY: book test venv data lint ledger clean
+.PHONY: book test venv data lint ledger execute clean
 
 # (Re)install only when the venv is missing or the requirements changed since the last install.
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3" >/dev/null
 	@touch $(STAMP)
 
@@ -35,6 +36,15 @@ lint: $(STAMP)
 test: $(STAMP) data
 	$(BIN)/python -m pytest tests notebooks --nbval \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT) -v -rs
+
+# Re-execute every notebook top to bottom in a fresh kernel (outputs stored), one at a time so that
+# the timings are not disturbed, then refresh the claims ledger. NB=notebooks/05_tf_data.ipynb for one.
+NB ?= $(sort $(wildcard notebooks/*.ipynb))
+execute: $(STAMP) data
+	@for nb in $(NB); do echo "executing $$nb"; \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; done
+	$(BIN)/python tests/ledger.py
 
 # Re-render book/claims_ledger.md from tests/claims.yml and the stored notebook outputs.
 ledger: $(STAMP)
