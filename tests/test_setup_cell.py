@@ -1,0 +1,119 @@
+"""One set-up cell for every chapter, generated from one template, pinned to the tested helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import booktool
+
+ROOT = booktool.ROOT
+IDS = [p.stem for p in booktool.NOTEBOOKS]
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("path", booktool.NOTEBOOKS, ids=IDS)
+def test_setup_cell_is_the_template(path):
+    nb = _nb(path)
+    pin = booktool.pinned(nb)
+    assert pin, f"{path.name}: the set-up cell pins no helpers commit; run `make setup-cells`"
+    url, ref = pin
+    assert url == booktool.config_url(), f"{path.name}: set-up installs from {url}, _config.yml says " \
+                                         f"{booktool.config_url()}; run `make retarget` or `make setup-cells`"
+    expected = booktool.render(url, ref, booktool.chapter_call(nb))
+    assert "".join(booktool.setup_cell(nb)["source"]) == expected, \
+        f"{path.name}: set-up cell differs from tests/booktool.py TEMPLATE; run `make setup-cells`"
+    assert max(len(line) for line in expected.splitlines()) <= 80
+
+
+def test_every_chapter_pins_the_same_commit():
+    refs = {booktool.pinned(_nb(p)) for p in booktool.NOTEBOOKS}
+    assert len(refs) == 1, f"chapters pin different helpers commits: {refs}; run `make setup-cells`"
+
+
+def test_pinned_commit_holds_the_helpers_under_test():
+    """What Colab installs (helpers at the pinned commit) is what this checkout tests."""
+    _, ref = booktool.pinned(_nb(booktool.NOTEBOOKS[0]))
+    known = subprocess.run(["git", "cat-file", "-e", f"{ref}^{{commit}}"], cwd=ROOT, capture_output=True)
+    assert known.returncode == 0, f"the pinned commit {ref} is not in this repository's history"
+    diff = subprocess.run(["git", "diff", "--stat", ref, "--", *booktool.HELPERS_PATHS], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+    assert not diff, (f"helpers/ changed since the pinned commit {ref[:12]}:\n{diff}\n"
+                      "commit the change, then `make setup-cells` and commit the notebooks")
+
+
+def test_render_rejects_bad_input():
+    with pytest.raises(ValueError, match="full 40-character commit hash"):
+        booktool.render(booktool.PLACEHOLDER, "main", "setup_notebook()")
+    with pytest.raises(ValueError, match="setup_notebook"):
+        booktool.render(booktool.PLACEHOLDER, "0" * 40, "print()")
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    dest = tmp_path / "book"
+    for name in ["_config.yml", *booktool.URL_FILES]:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "notebooks", dest / "notebooks")
+    return dest
+
+
+def test_retarget_rewrites_every_copy_of_the_url(tmp_path, monkeypatch):
+    dest = _copy_project(tmp_path)
+    old = booktool.config_url()
+    monkeypatch.setattr(booktool, "ROOT", dest)
+    monkeypatch.setattr(booktool, "NOTEBOOKS", sorted((dest / "notebooks").glob("*.ipynb")))
+    _, ref = booktool.pinned(_nb(booktool.NOTEBOOKS[0]))
+    monkeypatch.setattr(booktool, "helpers_ref", lambda: ref)
+    monkeypatch.setattr(booktool.setup_cells, "__defaults__", (None, None, booktool.NOTEBOOKS))
+    booktool.retarget("someone/tf-book")
+    old_path = old.removeprefix("https://github.com/")
+    leftovers = [str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file() and old_path in p.read_text()]
+    assert not leftovers, f"the old repository is still named in {leftovers}"
+    assert booktool.config_url() == "https://github.com/someone/tf-book"
+    for path in booktool.NOTEBOOKS:
+        assert booktool.pinned(_nb(path)) == ("https://github.com/someone/tf-book", ref)
+    with pytest.raises(SystemExit, match="OWNER/NAME"):
+        booktool.retarget("not a repo")
+
+
+def test_placeholder_is_not_publishable(monkeypatch):
+    monkeypatch.setattr(booktool, "config_url", lambda: booktool.PLACEHOLDER)
+    with pytest.raises(SystemExit, match="make retarget REPO=owner/name"):
+        booktool.check_publishable()
+
+
+def test_pages_workflow_refuses_the_placeholder():
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    assert "booktool.py check-publishable" in workflow
+
+
+@pytest.mark.slow
+def test_a_failed_install_is_one_clear_line(tmp_path):
+    """Opened alone where the repository cannot be reached, the cell says what failed, no traceback."""
+    nb = _nb(booktool.NOTEBOOKS[0])
+    source = "".join(booktool.setup_cell(nb)["source"]).split("from helpers import")[0]
+    script = tmp_path / "cell.py"
+    script.write_text(source)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "TFBOOK"))}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    # IPython, as in a notebook; `helpers` made invisible so that the bootstrap runs; the pinned
+    # repository is the placeholder (or unreachable offline), so pip fails as it would in Colab.
+    code = ("import importlib.util as u; find = u.find_spec; "
+            "u.find_spec = lambda name, *a: None if name == 'helpers' else find(name, *a); "
+            f"exec(compile(open({str(script)!r}).read(), 'cell', 'exec'))")
+    ipython = Path(sys.executable).parent / "ipython"
+    result = subprocess.run([str(ipython), "--quick", "--colors=NoColor", "-c", code], capture_output=True,
+                            text=True, cwd=tmp_path, env=env, timeout=300)
+    out = result.stdout + result.stderr
+    assert "SetupError: could not install the book's helpers from git+https://github.com/" in out, out
+    assert "Traceback" not in out and "File " not in out, out
