@@ -108,6 +108,7 @@ def setup_notebook(
     needs: Iterable[str] = (),
     cpu_devices: int | None = None,
     deterministic: bool = False,
+    bf16: bool = False,
     show: bool = True,
 ) -> Hardware:
     """Prepare a chapter: quiet logs, seed, report versions and hardware, and install what Colab lacks.
@@ -128,6 +129,11 @@ def setup_notebook(
         TensorFlow initialises its devices, which is why it lives here.
     deterministic:
         Call ``tf.config.experimental.enable_op_determinism()`` (bit-identical reruns, some ops slower).
+    bf16:
+        The chapter runs bfloat16 ops. TensorFlow sends them to oneDNN, whose bf16 path crashes the
+        process when oneDNN may not use AVX-512 (a CPU without it, or ``ONEDNN_MAX_CPU_ISA`` below
+        ``AVX512_CORE``). There, oneDNN is switched off before TensorFlow starts
+        (``TF_ENABLE_ONEDNN_OPTS=0``): bf16 then runs on Eigen, correct but slow, and the set-up says so.
     show:
         Print the versions and hardware.
     """
@@ -143,6 +149,14 @@ def setup_notebook(
                                     or cpu_devices < 1):
         raise ValueError(f"cpu_devices must be None or an integer >= 1, got {cpu_devices!r}")
 
+    onednn_note = ""
+    if bf16 and not describe_hardware(gpus=()).cpu_bf16_runs:
+        if "tensorflow" in sys.modules:
+            raise RuntimeError("bf16=True must be decided before TensorFlow is imported: restart the kernel "
+                               "and run the set-up cell first")
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+        onednn_note = ("oneDNN switched off for this chapter: its bfloat16 kernels need AVX-512 and would "
+                       "crash here, so bf16 runs on Eigen (correct, slower).")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ INFO and WARNING lines after start-up
     with quiet_stderr():
         import tensorflow as tf
@@ -197,6 +211,8 @@ def setup_notebook(
         print(hardware.summary())
         print(f"Colab: {'yes' if in_colab() else 'no'} | seed: {seed}"
               + (" | op determinism on" if deterministic else ""))
+        if onednn_note:
+            print(onednn_note)
         note = version_note({"tensorflow": tf.__version__, "keras": keras.__version__})
         if note:
             print(note)

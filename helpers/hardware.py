@@ -170,6 +170,13 @@ def _read_cpuinfo(path: str = "/proc/cpuinfo") -> tuple[str, frozenset[str]]:
     return model or platform.processor() or platform.machine(), flags or frozenset()
 
 
+def _usable_cores() -> int:
+    """CPUs this process may run on (what TensorFlow sizes its thread pools by), else the CPU count."""
+    with contextlib.suppress(AttributeError, OSError):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def _onednn_enabled(environ: Mapping[str, str]) -> bool:
     # TensorFlow's oneDNN optimisations are on by default on x86 Linux; TF_ENABLE_ONEDNN_OPTS=0 turns them off.
     return environ.get("TF_ENABLE_ONEDNN_OPTS", "1").strip().lower() not in ("0", "false", "off")
@@ -212,7 +219,7 @@ def describe_hardware(
     arch = (machine or platform.machine()).lower()
     return Hardware(
         cpu_model=model,
-        cores=cores if cores is not None else (os.cpu_count() or 1),
+        cores=cores if cores is not None else _usable_cores(),
         cpu_flags=flags,
         gpus=found,
         x86=arch in ("x86_64", "amd64", "i686", "x86"),
