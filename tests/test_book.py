@@ -52,7 +52,10 @@ def test_book_builds_without_warnings(built_book):
 @pytest.fixture(scope="module")
 def browser(built_book):
     if not CHROMIUM:
-        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it): browser check skipped")
+        message = "Chromium is not installed (apt-get install chromium; .ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message + ": CI must run the browser check")
+        pytest.skip(message + ": browser check skipped")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -111,5 +114,30 @@ def test_chapter_one_shows_code_outputs_and_figure(browser):
         shots = ROOT / "_build" / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shots / "01_eager_and_graph.png"), full_page=False)
+    finally:
+        page.close()
+
+
+SOLUTION_PAGES = [p for p in _toc_pages() if p.startswith("notebooks/")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_name", SOLUTION_PAGES)
+def test_solutions_stay_hidden_until_asked(browser, page_name):
+    """Exercise solutions (cells tagged hide-cell): neither code nor output visible on load; one click shows both."""
+    page = _open(browser, page_name)
+    try:
+        cells = page.query_selector_all(".cell.tag_hide-cell")
+        assert cells, f"{page_name}: no solution cells (tag hide-cell)"
+        for i, cell in enumerate(cells):
+            parts = cell.query_selector_all(".cell_input, .cell_output")
+            assert parts, f"{page_name}: solution {i} has no input/output blocks"
+            visible = [p for p in parts if p.is_visible()]
+            assert not visible, f"{page_name}: solution {i} shows {len(visible)} block(s) before it is opened"
+        summary = cells[0].query_selector("summary")
+        assert summary, f"{page_name}: the first solution has no toggle"
+        summary.click()
+        shown = [p.is_visible() for p in cells[0].query_selector_all(".cell_input, .cell_output")]
+        assert shown and all(shown), f"{page_name}: opening the first solution does not show it"
     finally:
         page.close()

@@ -120,3 +120,24 @@ def test_check_claim_three_cases(capsys):
         check_claim("bf16 faster", applies=True, holds=False)
     with pytest.raises(ValueError, match="non-empty string"):
         check_claim("", applies=True, holds=True)
+
+
+@pytest.mark.slow
+def test_setup_keeps_bf16_chapters_alive_under_an_avx2_cap():
+    """Without the switch a mixed_bfloat16 layer call crashes TF 2.21 here; with bf16=True it runs."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from helpers import setup_notebook\n"
+            "hw = setup_notebook(bf16=True)\n"
+            "import os, keras, numpy as np\n"
+            "layer = keras.layers.Dense(4, dtype='mixed_bfloat16')\n"
+            "print('dtype', layer(np.ones((2, 8), 'float32')).dtype)\n"
+            "print('onednn', os.environ['TF_ENABLE_ONEDNN_OPTS'], hw.onednn_isa, hw.cpu_bf16_runs)\n")
+    env = dict(os.environ, ONEDNN_MAX_CPU_ISA="AVX2")
+    env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "oneDNN switched off for this chapter" in out.stdout
+    assert "dtype <dtype: 'bfloat16'>" in out.stdout and "onednn 0 None True" in out.stdout

@@ -142,8 +142,13 @@ def test_chapter_skeleton(path):
     assert "parameters" in _tags(cells[0]), f"{path.name}: the first code cell must be tagged parameters"
     # the set-up cell itself is checked against its template in tests/test_setup_cell.py
     assert "nbval-ignore-output" in _tags(cells[1]), f"{path.name}: set-up cell output is machine-specific"
-    solutions = [c for c in cells if "hide-input" in _tags(c)]
-    assert solutions, f"{path.name}: exercise solutions belong in cells tagged hide-input"
+    solutions = [c for c in cells if "hide-cell" in _tags(c)]
+    assert solutions, f"{path.name}: exercise solutions belong in cells tagged hide-cell"
+    # hide-input folds the code but leaves the answer (the output) in view
+    shown = [i for i, c in enumerate(cells) if "hide-input" in _tags(c) or "hide-output" in _tags(c)]
+    assert not shown, f"{path.name}: code cells {shown} hide only half of a solution; tag them hide-cell"
+    silent = [i for i, c in enumerate(cells) if "hide-cell" in _tags(c) and not c.get("outputs")]
+    assert not silent, f"{path.name}: solution cells {silent} show nothing; print or assert the answer"
 
 
 def test_sanitize_file_is_well_formed():
@@ -153,3 +158,32 @@ def test_sanitize_file_is_well_formed():
     assert sections
     for body in sections:
         assert re.search(r"^regex: \S", body, flags=re.M) and re.search(r"^replace: \S", body, flags=re.M), body
+
+
+# Chapters whose measurements or full runs gain from a GPU: Colab offers one when they open.
+GPU_CHAPTERS = {"06_memory_and_mixed_precision", "07_xla", "10_case_image_classification",
+                "11_case_bert_text_classification"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_colab_offers_a_gpu_where_it_helps(path):
+    meta = _load(path)["metadata"]
+    if path.stem in GPU_CHAPTERS:
+        assert meta.get("accelerator") == "GPU" and meta.get("colab", {}).get("gpuType"), \
+            f"{path.name}: add Colab's accelerator metadata (accelerator: GPU, colab.gpuType)"
+    else:
+        assert "accelerator" not in meta, f"{path.name}: asks Colab for a GPU it does not use"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_compared_outputs_hold_nothing_machine_specific(path):
+    """nbval compares these outputs on every reader's CPU: no core counts, CPU names or flags in them."""
+    machine = re.compile(r"\b\d+[- ]cores?\b|\bAMD\b|EPYC|Xeon|avx512|avx2|\bamx\b|oneDNN uses|"
+                         r"cpu_count", re.I)
+    for i, cell in enumerate(_code_cells(_load(path))):
+        if i == 1 or "nbval-ignore-output" in _tags(cell):
+            continue
+        for out in cell.get("outputs", []):
+            text = _text(out)
+            assert not machine.search(text), f"{path.name} code cell {i}: machine-specific compared output:\n" \
+                                             f"{machine.search(text).group(0)!r} in {text[:300]}"

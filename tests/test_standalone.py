@@ -41,7 +41,9 @@ def test_chapter_runs_when_opened_alone(tmp_path):
     notebook = folder / CHAPTER.name
     shutil.copy(CHAPTER, notebook)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "JUPYTER", "PYTHON"))}
-    env.update(TFBOOK_SOURCE=str(ROOT), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    # pip may use only the local wheelhouse (`make test` fills it): the tests run offline
+    env.update(TFBOOK_SOURCE=str(ROOT), PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INDEX="1",
+               PIP_FIND_LINKS=str(ROOT / ".cache" / "wheelhouse"))
     result = subprocess.run(
         [str(python), "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
          "--ExecutePreprocessor.timeout=600", str(notebook)],
