@@ -228,21 +228,21 @@ def describe_hardware(
     )
 
 
-def check_claim(claim: str, *, applies: bool, holds: Callable[[], bool] | bool, reason: str = "") -> bool:
+def check_claim(claim: str, *, applies: bool, holds: Callable[[], bool] | bool, reason: str = "") -> None:
     """Assert a hardware-bound claim where it applies, and say which case this is.
 
     Prints ``"<claim>: holds"`` when the claim applies and holds, raises AssertionError when it applies
     and does not hold, and prints ``"<claim>: not checked here (<reason>)"`` when it does not apply to
-    this hardware. Returns whether it was checked. Put the call in a cell whose output nbval ignores:
+    this hardware. Returns nothing (so that a notebook cell ending with it shows only the printed line).
+    Put the call in a cell whose output nbval ignores:
     the printed line depends on the machine; the assertion is what the test proves.
     """
     if not isinstance(claim, str) or not claim:
         raise ValueError("check_claim needs the claim as a non-empty string")
     if not applies:
         print(f"{claim}: not checked here ({reason or 'does not apply to this hardware'})")
-        return False
+        return
     ok = holds() if callable(holds) else holds
     if not ok:
         raise AssertionError(f"{claim}: does NOT hold on this machine")
     print(f"{claim}: holds")
-    return True

@@ -113,8 +113,8 @@ def test_describe_hardware_on_this_machine_lists_tensorflow_gpus():
 
 
 def test_check_claim_three_cases(capsys):
-    assert check_claim("bf16 faster", applies=True, holds=lambda: True) is True
-    assert check_claim("bf16 faster", applies=False, holds=lambda: 1 / 0, reason="no bf16 instructions") is False
+    assert check_claim("bf16 faster", applies=True, holds=lambda: True) is None
+    check_claim("bf16 faster", applies=False, holds=lambda: 1 / 0, reason="no bf16 instructions")  # not evaluated
     assert capsys.readouterr().out == "bf16 faster: holds\nbf16 faster: not checked here (no bf16 instructions)\n"
     with pytest.raises(AssertionError, match="bf16 faster: does NOT hold on this machine"):
         check_claim("bf16 faster", applies=True, holds=False)
