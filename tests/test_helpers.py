@@ -289,3 +289,31 @@ def test_epoch_log_rejects_bad_input(kwargs, message):
 
     with pytest.raises(ValueError, match=message):
         epoch_log(**kwargs)
+
+
+# --------------------------------------------------------------------------- scratch folders
+
+
+def test_scratch_dir_is_removed_when_the_process_ends(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from helpers import scratch_dir\n"
+            "d = scratch_dir('chapter-x')\n"
+            "(d / 'model.keras').write_text('x')\n"
+            "print(d)\n"
+            "raise RuntimeError('a failing cell')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, TMPDIR=str(tmp_path)))
+    assert out.returncode == 1 and "a failing cell" in out.stderr
+    made = Path(out.stdout.strip())
+    assert made.name.startswith("chapter-x-") and made.parent == tmp_path
+    assert not made.exists(), "the scratch folder outlived the process"
+
+
+@pytest.mark.parametrize("bad", ["", "a/b", "../up", 3, "x" * 41])
+def test_scratch_dir_rejects_bad_names(bad):
+    from helpers import scratch_dir
+
+    with pytest.raises(ValueError, match="name must be 1-40 letters"):
+        scratch_dir(bad)
