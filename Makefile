@@ -11,8 +11,11 @@ NBVAL := -m pytest notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.
   --nbval-cell-timeout $(NBVAL_TIMEOUT)
 # The tests' Keras home is inside the project: the offline data is linked there, never into ~/.keras.
 export KERAS_HOME := $(CURDIR)/.cache/keras
+# So is their temp folder: what TensorFlow leaves there (AutoGraph's generated files, one per converted
+# function), the chapters' scratch folders and pytest's stay in .cache/tmp, emptied by every test run.
+export TMPDIR := $(CURDIR)/.cache/tmp
 
-.PHONY: book test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells \
+.PHONY: book test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells normalise fresh-tmp \
   retarget clean
 
 # (Re)install only when the venv is missing or the requirements changed since the last install.
@@ -40,7 +43,7 @@ lint: $(STAMP)
 
 # Helpers unit tests, notebook hygiene, set-up cells, lint, nbval (strict) over every notebook with
 # per-notebook wall times, the -W book build and the browser check; all with the network cut off.
-test: $(STAMP) $(WHEELHOUSE)/.stamp data
+test: $(STAMP) $(WHEELHOUSE)/.stamp data fresh-tmp
 	tests/offline.sh $(BIN)/python -m pytest tests notebooks --nbval \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT) -v -rs
 
@@ -60,11 +63,18 @@ $(WHEELHOUSE)/.stamp: requirements-nodeps.txt
 	$(BIN)/python -m pip download -q --no-deps -d $(WHEELHOUSE) -r requirements-nodeps.txt
 	@touch $@
 
-test-colab: $(STAMP) $(COLAB_STAMP) $(WHEELHOUSE)/.stamp data
+test-colab: $(STAMP) $(COLAB_STAMP) $(WHEELHOUSE)/.stamp data fresh-tmp
 	tests/offline.sh $(BIN)/python -m pytest tests/test_colab_stack.py -m colab -v -rs
 
-test-avx2: $(STAMP) data
+test-avx2: $(STAMP) data fresh-tmp
 	ONEDNN_MAX_CPU_ISA=AVX2 tests/offline.sh $(BIN)/python $(NBVAL) -v -rs
+
+# Strip volatile metadata (execution timestamps, editor state) from every notebook; make test checks it.
+normalise: $(STAMP)
+	$(BIN)/python tests/booktool.py normalise
+
+fresh-tmp:
+	@rm -rf .cache/tmp && mkdir -p .cache/tmp
 
 # One set-up cell for every chapter, generated from tests/booktool.py (after committing helpers/).
 setup-cells: $(STAMP)
@@ -78,10 +88,11 @@ retarget: $(STAMP)
 # Re-execute every notebook top to bottom in a fresh kernel (outputs stored), one at a time so that
 # the timings are not disturbed, then refresh the claims ledger. NB=notebooks/05_tf_data.ipynb for one.
 NB ?= $(sort $(wildcard notebooks/*.ipynb))
-execute: $(STAMP) data
+execute: $(STAMP) data fresh-tmp
 	@for nb in $(NB); do echo "executing $$nb"; \
 	  tests/offline.sh $(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN \
-	    --ExecutePreprocessor.timeout=1200 "$$nb" || exit 1; done
+	    --ExecutePreprocessor.timeout=1200 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; done
+	$(BIN)/python tests/booktool.py normalise
 	$(BIN)/python tests/ledger.py
 
 # Re-render book/claims_ledger.md from tests/claims.yml and the stored notebook outputs.

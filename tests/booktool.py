@@ -4,6 +4,7 @@
     python tests/booktool.py retarget OWNER/NAME  # point the book at your fork (URL, Colab links, set-up)
     python tests/booktool.py check-publishable    # exit 1 while the repository URL is the placeholder
     python tests/booktool.py link-data            # link the packaged Fashion-MNIST into KERAS_HOME
+    python tests/booktool.py normalise [--check]  # strip volatile metadata (run after every execution)
 
 The repository URL lives in `_config.yml` (`repository.url`) and nowhere else by hand: `retarget`
 rewrites every copy of it (README, book pages, set-up cells). The set-up cell installs `helpers` at a
@@ -162,6 +163,40 @@ def link_data(source: str | None = None) -> None:
           f"(KERAS_HOME={os.environ.get('KERAS_HOME', 'unset')})")
 
 
+CELL_METADATA = ("tags",)  # what a cell keeps; execution timestamps and editor state go
+NOTEBOOK_METADATA = ("kernelspec", "language_info", "accelerator", "colab")
+
+
+def normalised(nb: dict) -> dict:
+    """The notebook without what changes on every run or machine (in the spirit of TF docs' nbfmt)."""
+    out = dict(nb)
+    out["metadata"] = {k: nb["metadata"][k] for k in NOTEBOOK_METADATA if k in nb["metadata"]}
+    if "language_info" in out["metadata"]:
+        out["metadata"]["language_info"] = {k: v for k, v in nb["metadata"]["language_info"].items()
+                                            if k != "version"}  # the interpreter's patch release
+    cells = []
+    for cell in nb["cells"]:
+        cell = dict(cell)
+        cell["metadata"] = {k: cell["metadata"][k] for k in CELL_METADATA if cell["metadata"].get(k)}
+        cells.append(cell)
+    out["cells"] = cells
+    return out
+
+
+def normalise(check: bool = False, notebooks=NOTEBOOKS) -> list[str]:
+    """Rewrite the notebooks normalised; with check=True only list those that are not."""
+    dirty = []
+    for path in notebooks:
+        text = path.read_text()
+        want = json.dumps(normalised(json.loads(text)), indent=1, ensure_ascii=False) + "\n"
+        if text != want:
+            dirty.append(path.name)
+            if not check:
+                path.write_text(want)
+    print(("not normalised: " if check else "normalised: ") + (", ".join(dirty) or "none"))
+    return dirty
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["setup-cells"] and len(argv) == 1:
         setup_cells()
@@ -169,6 +204,9 @@ def main(argv: list[str]) -> None:
         retarget(argv[1])
     elif argv == ["check-publishable"]:
         check_publishable()
+    elif argv[:1] == ["normalise"] and argv[1:] in ([], ["--check"]):
+        if normalise(check=argv[1:] == ["--check"]) and argv[1:]:
+            raise SystemExit(1)
     elif argv[:1] == ["link-data"] and len(argv) <= 2:
         link_data(*argv[1:])
     else:

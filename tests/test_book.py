@@ -141,3 +141,50 @@ def test_solutions_stay_hidden_until_asked(browser, page_name):
         assert shown and all(shown), f"{page_name}: opening the first solution does not show it"
     finally:
         page.close()
+
+
+OVERFLOW_JS = """() => {
+  const wide = [];
+  const check = (sel, kind) => document.querySelectorAll(sel).forEach(el => {
+    if (el.closest('details:not([open])')) return;  // folded solutions are checked when opened
+    if (el.scrollWidth > el.clientWidth + 1) wide.push(kind + ': ' + el.innerText.slice(0, 60));
+  });
+  check('article .cell_input pre', 'code');
+  check('article .cell_output pre', 'output');
+  check('article .highlight pre', 'code block');
+  document.querySelectorAll('article table').forEach(t => {
+    const box = t.parentElement;
+    if (t.scrollWidth > box.clientWidth + 1 || box.scrollWidth > box.clientWidth + 1)
+      wide.push('table: ' + t.innerText.slice(0, 60));
+  });
+  return wide;
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_name", _toc_pages())
+def test_page_fits_a_laptop_screen(browser, page_name):
+    """At 1280 px no code, output or table scrolls sideways (solutions included, once opened)."""
+    page = _open(browser, page_name)
+    try:
+        for summary in page.query_selector_all("details.hide summary"):
+            summary.click()
+        wide = page.evaluate(OVERFLOW_JS)
+        assert not wide, f"{page_name}: {len(wide)} block(s) wider than the column: {wide[:5]}"
+    finally:
+        page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_name", ["book/intro", "notebooks/01_eager_and_graph"])
+def test_page_reads_on_a_phone(browser, page_name):
+    """At 390 px the page itself does not scroll sideways; wide blocks scroll inside themselves."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+               else route.abort())
+    try:
+        page.goto((HTML / f"{page_name}.html").as_uri(), wait_until="load")
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1] + 1, f"{page_name}: the page is {width[0]} px wide on a {width[1]} px phone"
+    finally:
+        page.close()

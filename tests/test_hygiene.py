@@ -187,3 +187,12 @@ def test_compared_outputs_hold_nothing_machine_specific(path):
             text = _text(out)
             assert not machine.search(text), f"{path.name} code cell {i}: machine-specific compared output:\n" \
                                              f"{machine.search(text).group(0)!r} in {text[:300]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_chapters_leave_no_temp_folders(path):
+    """Scratch files go to helpers.scratch_dir (removed when the kernel exits), not to a bare mkdtemp."""
+    for i, cell in enumerate(_code_cells(_load(path))):
+        for line in "".join(cell["source"]).splitlines():
+            if re.search(r"tempfile\.(mkdtemp|mkstemp)\((?![^)]*dir=)", line):
+                pytest.fail(f"{path.name} code cell {i}: {line.strip()!r}: use helpers.scratch_dir")

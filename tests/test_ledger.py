@@ -16,6 +16,17 @@ def test_page_matches_the_stored_outputs():
     assert page == ledger.render_page(page), "book/claims_ledger.md is stale: run `make ledger`"
 
 
+def test_intro_findings_match_the_stored_outputs():
+    intro = ledger.INTRO.read_text()
+    assert intro == ledger.render_intro(intro), "book/intro.md's findings box is stale: run `make ledger`"
+    box = intro.split(ledger.FOUND_START)[1].split(ledger.FOUND_END)[0]
+    highlights = [c for c in ledger.load_claims() if c.get("highlight")]
+    assert len(highlights) >= 5 and box.count("\n- ") == len(highlights)
+    for claim in highlights:  # each figure, read back from the page, is the cell's number as rounded
+        shown = claim["highlight"].format(x=ledger.measured(claim)).split("**")[1]
+        assert shown in box
+
+
 def test_figures_on_the_page_agree_with_cells_within_tolerance():
     """Independent of the renderer: read each row's figure back and compare with the cell's number."""
     rows = [r for r in ledger.PAGE.read_text().splitlines() if r.startswith("| ") and "`ledger-" in r]

@@ -124,3 +124,26 @@ def test_missing_offline_data_is_a_clear_stop(tmp_path, monkeypatch, capsys):
     with pytest.raises(SystemExit, match="make test needs the offline data: .*apt-get install dataset-fashion-mnist"):
         booktool.link_data(str(tmp_path / "absent"))
     assert not (tmp_path / "keras").exists()
+
+
+@pytest.mark.parametrize("path", booktool.NOTEBOOKS, ids=IDS)
+def test_notebook_is_normalised(path):
+    """No execution timestamps or editor state: re-running a chapter rewrites only what it prints."""
+    assert path.read_text() == json.dumps(booktool.normalised(_nb(path)), indent=1, ensure_ascii=False) + "\n", \
+        f"{path.name} is not normalised: run `make normalise` (make execute does it)"
+
+
+def test_normalise_strips_volatile_metadata(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "id": "a", "execution_count": 1, "outputs": [], "source": ["1"],
+                     "metadata": {"execution": {"iopub.status.busy": "2026-11-27T09:35:17Z"}, "tags": ["x"],
+                                  "lines_to_next_cell": 2}}],
+          "metadata": {"kernelspec": {"name": "python3"}, "language_info": {"name": "python", "version": "3.11.7"},
+                       "widgets": {}}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(nb))
+    assert booktool.normalise(check=True, notebooks=[path]) == ["n.ipynb"]
+    booktool.normalise(notebooks=[path])
+    assert booktool.normalise(check=True, notebooks=[path]) == []
+    clean = json.loads(path.read_text())
+    assert clean["cells"][0]["metadata"] == {"tags": ["x"]}
+    assert clean["metadata"] == {"kernelspec": {"name": "python3"}, "language_info": {"name": "python"}}
