@@ -196,3 +196,17 @@ def test_chapters_leave_no_temp_folders(path):
         for line in "".join(cell["source"]).splitlines():
             if re.search(r"tempfile\.(mkdtemp|mkstemp)\((?![^)]*dir=)", line):
                 pytest.fail(f"{path.name} code cell {i}: {line.strip()!r}: use helpers.scratch_dir")
+
+
+CODE_WIDTH = 80  # the book's code column holds 81 characters at 1280 px (sphinx-book-theme)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_code_fits_the_page(path):
+    """No code line wider than the page's code column (the set-up cell's repository line excepted)."""
+    wide = []
+    for i, cell in enumerate(_code_cells(_load(path))):
+        for line in "".join(cell["source"]).splitlines():
+            if len(line) > CODE_WIDTH and not (i == 1 and line.lstrip().startswith("repo = ")):
+                wide.append(f"cell {i}: {line[:60]}... ({len(line)} chars)")
+    assert not wide, f"{path.name}: {len(wide)} code line(s) over {CODE_WIDTH} characters:\n" + "\n".join(wide[:10])
