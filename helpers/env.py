@@ -133,7 +133,8 @@ def setup_notebook(
         The chapter runs bfloat16 ops. TensorFlow sends them to oneDNN, whose bf16 path crashes the
         process when oneDNN may not use AVX-512 (a CPU without it, or ``ONEDNN_MAX_CPU_ISA`` below
         ``AVX512_CORE``). There, oneDNN is switched off before TensorFlow starts
-        (``TF_ENABLE_ONEDNN_OPTS=0``): bf16 then runs on Eigen, correct but slow, and the set-up says so.
+        (``TF_ENABLE_ONEDNN_OPTS=0``, with ``TF_CPU_ALLOCATOR_USE_BFC=1`` so that the CPU allocator's
+        memory statistics stay available): bf16 then runs on Eigen, correct but slow, and the set-up says so.
     show:
         Print the versions and hardware.
     """
@@ -155,6 +156,9 @@ def setup_notebook(
             raise RuntimeError("bf16=True must be decided before TensorFlow is imported: restart the kernel "
                                "and run the set-up cell first")
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+        # without oneDNN the CPU allocator keeps no statistics (reset_memory_stats("CPU:0") fails);
+        # TensorFlow's BFC allocator on the CPU keeps them, so the memory measurements still work
+        os.environ.setdefault("TF_CPU_ALLOCATOR_USE_BFC", "1")
         onednn_note = ("oneDNN switched off for this chapter: its bfloat16 kernels need AVX-512 and would "
                        "crash here, so bf16 runs on Eigen (correct, slower).")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ INFO and WARNING lines after start-up

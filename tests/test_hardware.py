@@ -134,10 +134,14 @@ def test_setup_keeps_bf16_chapters_alive_under_an_avx2_cap():
             "import os, keras, numpy as np\n"
             "layer = keras.layers.Dense(4, dtype='mixed_bfloat16')\n"
             "print('dtype', layer(np.ones((2, 8), 'float32')).dtype)\n"
+            "import tensorflow as tf\n"
+            "tf.config.experimental.reset_memory_stats('CPU:0')\n"
+            "print('memory stats', 'peak' in tf.config.experimental.get_memory_info('CPU:0'))\n"
             "print('onednn', os.environ['TF_ENABLE_ONEDNN_OPTS'], hw.onednn_isa, hw.cpu_bf16_runs)\n")
     env = dict(os.environ, ONEDNN_MAX_CPU_ISA="AVX2")
     env.pop("TF_ENABLE_ONEDNN_OPTS", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "oneDNN switched off for this chapter" in out.stdout
+    assert "memory stats True" in out.stdout
     assert "dtype <dtype: 'bfloat16'>" in out.stdout and "onednn 0 None True" in out.stdout
