@@ -35,6 +35,7 @@ def _python(venv: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def colab_site() -> str:
+    TIMES.unlink(missing_ok=True)  # this run's times only
     python = _python(COLAB_VENV)
     assert python.is_file(), f"{COLAB_VENV} is missing: run `make test-colab` (it builds it)"
     assert WHEELHOUSE.is_dir(), f"{WHEELHOUSE} is missing: run `make test-colab` (it fills it)"
