@@ -188,3 +188,16 @@ def test_page_reads_on_a_phone(browser, page_name):
         assert width[0] <= width[1] + 1, f"{page_name}: the page is {width[0]} px wide on a {width[1]} px phone"
     finally:
         page.close()
+
+
+def test_page_code_blocks_fit_the_column():
+    """Code blocks in the markdown pages: at most 76 characters a line (box-drawing glyphs run wide)."""
+    wide = []
+    for page in sorted((ROOT / "book").glob("*.md")):
+        inside = False
+        for n, line in enumerate(page.read_text().splitlines(), 1):
+            if line.lstrip().startswith(("```", "~~~")):
+                inside = not inside
+            elif inside and len(line) > 76:
+                wide.append(f"{page.name}:{n} ({len(line)} chars)")
+    assert not wide, "code lines too wide for the page: " + ", ".join(wide)
