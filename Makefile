@@ -7,8 +7,7 @@ COLAB_VENV  := .venv-colab
 COLAB_STAMP := $(COLAB_VENV)/.installed-stamp
 WHEELHOUSE  := .cache/wheelhouse
 NBVAL_TIMEOUT ?= 600
-NBVAL := -m pytest notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-  --nbval-cell-timeout $(NBVAL_TIMEOUT)
+NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT)
 # The tests' Keras home is inside the project: the offline data is linked there, never into ~/.keras.
 export KERAS_HOME := $(CURDIR)/.cache/keras
 # So is their temp folder: what TensorFlow leaves there (AutoGraph's generated files, one per converted
@@ -44,8 +43,7 @@ lint: $(STAMP)
 # Helpers unit tests, notebook hygiene, set-up cells, lint, nbval (strict) over every notebook with
 # per-notebook wall times, the -W book build and the browser check; all with the network cut off.
 test: $(STAMP) $(WHEELHOUSE)/.stamp data fresh-tmp
-	tests/offline.sh $(BIN)/python -m pytest tests notebooks --nbval \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout $(NBVAL_TIMEOUT) -v -rs
+	tests/offline.sh $(BIN)/python -m pytest tests notebooks $(NBVAL_FLAGS) -v -rs
 
 # The book where its readers run it: every chapter alone on Colab's versions, and nbval strict on a
 # CPU without AVX-512 (oneDNN capped at AVX2, as on common hosted CI runners).
@@ -67,7 +65,7 @@ test-colab: $(STAMP) $(COLAB_STAMP) $(WHEELHOUSE)/.stamp data fresh-tmp
 	tests/offline.sh $(BIN)/python -m pytest tests/test_colab_stack.py -m colab -v -rs
 
 test-avx2: $(STAMP) data fresh-tmp
-	ONEDNN_MAX_CPU_ISA=AVX2 tests/offline.sh $(BIN)/python $(NBVAL) -v -rs
+	ONEDNN_MAX_CPU_ISA=AVX2 tests/offline.sh $(BIN)/python -m pytest notebooks $(NBVAL_FLAGS) -v -rs
 
 # Strip volatile metadata (execution timestamps, editor state) from every notebook; make test checks it.
 normalise: $(STAMP)
@@ -100,4 +98,4 @@ ledger: $(STAMP)
 	$(BIN)/python tests/ledger.py
 
 clean:
-	rm -rf _build .cache/keras
+	rm -rf _build .cache/keras .cache/tmp

@@ -109,8 +109,9 @@ def write_notebook(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
 
 
-def setup_cells(url: str | None = None, ref: str | None = None, notebooks=NOTEBOOKS) -> int:
+def setup_cells(url: str | None = None, ref: str | None = None, notebooks=None) -> int:
     url, ref = url or config_url(), ref or helpers_ref()
+    notebooks = NOTEBOOKS if notebooks is None else notebooks
     changed = 0
     for path in notebooks:
         nb = json.loads(path.read_text())
@@ -183,8 +184,9 @@ def normalised(nb: dict) -> dict:
     return out
 
 
-def normalise(check: bool = False, notebooks=NOTEBOOKS) -> list[str]:
+def normalise(check: bool = False, notebooks=None) -> list[str]:
     """Rewrite the notebooks normalised; with check=True only list those that are not."""
+    notebooks = NOTEBOOKS if notebooks is None else notebooks
     dirty = []
     for path in notebooks:
         text = path.read_text()

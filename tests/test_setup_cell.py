@@ -73,7 +73,6 @@ def test_retarget_rewrites_every_copy_of_the_url(tmp_path, monkeypatch):
     monkeypatch.setattr(booktool, "NOTEBOOKS", sorted((dest / "notebooks").glob("*.ipynb")))
     _, ref = booktool.pinned(_nb(booktool.NOTEBOOKS[0]))
     monkeypatch.setattr(booktool, "helpers_ref", lambda: ref)
-    monkeypatch.setattr(booktool.setup_cells, "__defaults__", (None, None, booktool.NOTEBOOKS))
     booktool.retarget("someone/tf-book")
     old_path = old.removeprefix("https://github.com/")
     leftovers = [str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file() and old_path in p.read_text()]
