@@ -146,3 +146,66 @@ def test_normalise_strips_volatile_metadata(tmp_path):
     clean = json.loads(path.read_text())
     assert clean["cells"][0]["metadata"] == {"tags": ["x"]}
     assert clean["metadata"] == {"kernelspec": {"name": "python3"}, "language_info": {"name": "python"}}
+
+
+# An error as a kernel on this machine raises it, and the same error as the book stores it.
+RAW_ERROR = (
+    "Graph execution error:\n\n"
+    "Detected at node Log defined at (most recent call last):\n"
+    '  File "<frozen runpy>", line 198, in _run_module_as_main\n\n'
+    '  File "/work/main/.venv/lib/python3.11/site-packages/ipykernel/kernelbase.py", line 678, in shell_main\n\n'
+    '  File "/root/.pyenv/versions/3.11.7/lib/python3.11/asyncio/events.py", line 80, in _run\n\n'
+    '  File "/work/main/.cache/tmp/ipykernel_3977/2910937536.py", line 4, in <module>\n\n'
+    '  File "/usr/local/lib/python3.12/dist-packages/keras/src/layers/layer.py", line 901, in __call__\n\n'
+    '  File "/work/main/.cache/tmp/ipykernel_3977/2528212410.py", line 2, in entropy\n\n'
+    "  Stack trace of op's creation (\"->\": inferred user code):\n"
+    "    + ... (Omitted 9 frames)\n"
+    "    + ...b/python3.11/site-packages/ipykernel/kernelbase.py (L678) shell_main\n"
+    " -> |   \n"
+    "    + /work/main/.cache/tmp/ipykernel_3977/2910937536.py (L4) <module>\n"
+    " -> |   \n"
+    "    + ...1/site-packages/tensorflow/python/framework/ops.py (L1221) from_node_def\n"
+    "    |   \n\n"
+    " : Tensor had -Inf values\n"
+    "\t [[{{node Log/CheckNumericsV2}}]] [Op:__inference_entropy_444]"
+)
+
+
+def test_normalise_elides_where_this_machine_keeps_its_files():
+    stored = booktool.elide_paths(RAW_ERROR)
+    assert "/work/" not in stored and "/root/" not in stored and "/usr/" not in stored
+    assert '"/tmp/ipykernel_3977/2910937536.py", line 4, in <module>' in stored  # as Jupyter shows it
+    assert '".../site-packages/ipykernel/kernelbase.py", line 678' in stored
+    assert '".../lib/python3.11/asyncio/events.py", line 80' in stored
+    assert '".../dist-packages/keras/src/layers/layer.py", line 901' in stored
+    assert "...b/python3.11/site-packages/ipykernel/kernelbase.py (L678)" in stored  # TF's own elision
+    assert booktool.elide_paths(stored) == stored
+
+
+def _sanitized(text: str) -> str:
+    import re
+
+    from nbval.plugin import get_sanitize_patterns  # nbval's own parser, applied as nbval applies it
+
+    for regex, replace in get_sanitize_patterns((booktool.ROOT / "tests" / "nbval_sanitize.cfg").read_text()):
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def test_sanitize_maps_the_raw_and_the_stored_error_alike():
+    """nbval compares a fresh error (this machine's paths) with the stored one (elided paths)."""
+    elsewhere = (RAW_ERROR.replace("/work/main/.venv/lib/python3.11", "/opt/venv/lib/python3.12")
+                 .replace("/work/main/.cache/tmp/ipykernel_3977", "/tmp/ipykernel_12")
+                 .replace("_444]", "_9]").replace('  File "<frozen runpy>", line 198, in _run_module_as_main\n\n', ""))
+    stored = _sanitized(booktool.elide_paths(RAW_ERROR))
+    assert _sanitized(RAW_ERROR) == stored == _sanitized(elsewhere)
+    # what the reader is meant to read survives: their own frames, the op, the message
+    assert stored.count('File "<CELL>", line') == 2 and "in entropy" in stored
+    assert "Tensor had -Inf values" in stored and "__inference_entropy_<N>" in stored
+
+
+def test_sanitize_keeps_a_changed_message_different():
+    """The rules remove frames and counters, not content: another line number or message still differs."""
+    stored = _sanitized(booktool.elide_paths(RAW_ERROR))
+    assert _sanitized(RAW_ERROR.replace("line 2, in entropy", "line 3, in entropy")) != stored
+    assert _sanitized(RAW_ERROR.replace("-Inf values", "NaN values")) != stored
