@@ -4,7 +4,7 @@
     python tests/booktool.py retarget OWNER/NAME  # point the book at your fork (URL, Colab links, set-up)
     python tests/booktool.py check-publishable    # exit 1 while the repository URL is the placeholder
     python tests/booktool.py link-data            # link the packaged Fashion-MNIST into KERAS_HOME
-    python tests/booktool.py normalise [--check]  # strip volatile metadata (run after every execution)
+    python tests/booktool.py normalise [--check] [NB ...]  # strip volatile metadata (after every execution)
 
 The repository URL lives in `_config.yml` (`repository.url`) and nowhere else by hand: `retarget`
 rewrites every copy of it (README, book pages, set-up cells). The set-up cell installs `helpers` at a
@@ -242,8 +242,13 @@ def main(argv: list[str]) -> None:
         retarget(argv[1])
     elif argv == ["check-publishable"]:
         check_publishable()
-    elif argv[:1] == ["normalise"] and argv[1:] in ([], ["--check"]):
-        if normalise(check=argv[1:] == ["--check"]) and argv[1:]:
+    elif argv[:1] == ["normalise"]:
+        check = "--check" in argv[1:]
+        paths = [Path(a).resolve() for a in argv[1:] if a != "--check"]
+        missing = [str(p) for p in paths if p.suffix != ".ipynb" or not p.is_file()]
+        if missing:
+            raise SystemExit(f"normalise: not a notebook: {', '.join(missing)}")
+        if normalise(check=check, notebooks=paths or None) and check:
             raise SystemExit(1)
     elif argv[:1] == ["link-data"] and len(argv) <= 2:
         link_data(*argv[1:])
