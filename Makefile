@@ -14,7 +14,7 @@ export KERAS_HOME := $(CURDIR)/.cache/keras
 # function), the chapters' scratch folders and pytest's stay in .cache/tmp, emptied by every test run.
 export TMPDIR := $(CURDIR)/.cache/tmp
 
-.PHONY: book test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells normalise fresh-tmp \
+.PHONY: book translations test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells normalise fresh-tmp \
   retarget clean
 
 # (Re)install only when the venv is missing or the requirements changed since the last install.
@@ -27,9 +27,17 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml
 
 venv: $(STAMP)
 
+# Both editions: English in _build/html, Chinese (the same notebooks, prose from locales/zh_CN) in
+# _build/html/zh_CN. Each page links to its counterpart in the other language.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	$(BIN)/python tests/i18n.py build
+	@echo "The book is at $(CURDIR)/_build/html/index.html (中文: $(CURDIR)/_build/html/zh_CN/index.html)"
+
+# After changing English text: merge it into the Chinese catalogs, then translate what is reported
+# untranslated or fuzzy (book/how_to_run.md); `make test` fails until that is done.
+translations: $(STAMP)
+	$(BIN)/python tests/i18n.py update
 
 # Offline data for the tested path: the Debian package's Fashion-MNIST, linked into KERAS_HOME so that
 # the canonical Keras loader reads it. Missing, it is an error that says what to install (.ci/run

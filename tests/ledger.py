@@ -82,6 +82,22 @@ def render_found() -> str:
     return "\n".join(items)
 
 
+def translations() -> dict[str, str]:
+    """English -> Chinese for the generated text that holds a measured number (tests/i18n.py uses it).
+
+    The Chinese comes from claims.yml (`unit_zh`, `highlight_zh`), so a re-run with new numbers needs
+    no new translation.
+    """
+    out = {}
+    for c in load_claims():
+        x = measured(c)
+        if c.get("unit_zh"):
+            out[f"{fmt(x)} {c['unit']}"] = f"{fmt(x)} {c['unit_zh']}"
+        if c.get("highlight") and c.get("highlight_zh"):
+            out[c["highlight"].format(x=x)] = c["highlight_zh"].format(x=x)
+    return out
+
+
 def _replace_between(current: str, start: str, end: str, body: str, name: str) -> str:
     if start not in current or end not in current:
         raise ValueError(f"{name} lacks the generated-block markers {start!r} / {end!r}")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+import i18n
 import pytest
 import yaml
 
@@ -31,6 +32,7 @@ def built_book():
     result = subprocess.run([str(jb), "build", ".", "-W", "--keep-going"], cwd=ROOT, capture_output=True, text=True)
     warnings = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if "WARNING" in line]
     assert result.returncode == 0, "book build failed:\n" + "\n".join(warnings or [result.stdout[-3000:]])
+    i18n.build()  # the Chinese edition, into _build/html/zh_CN (raises on any warning)
     return HTML
 
 
@@ -64,19 +66,27 @@ def browser(built_book):
         b.close()
 
 
-def _open(browser, page_name: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+EDITIONS = {"en": HTML, "zh_CN": HTML / "zh_CN"}
+
+
+def _open(browser, page_name: str, edition: str = "en", width: int = 1280, height: int = 900):
+    page = browser.new_page(viewport={"width": width, "height": height})
     # the book works offline: refuse anything that is not a local file instead of waiting for it
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                else route.abort())
-    page.goto((HTML / f"{page_name}.html").as_uri(), wait_until="load")
+    page.goto((EDITIONS[edition] / f"{page_name}.html").as_uri(), wait_until="load")
     return page
 
 
+def _both(pages: list[str]) -> list:
+    """Each page in both editions, as pytest parameters with readable ids."""
+    return [pytest.param(e, p, id=f"{e}:{p}") for e in EDITIONS for p in pages]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("page_name", _toc_pages())
-def test_page_has_working_images_and_links(browser, page_name):
-    page = _open(browser, page_name)
+@pytest.mark.parametrize(("edition", "page_name"), _both(_toc_pages()))
+def test_page_has_working_images_and_links(browser, edition, page_name):
+    page = _open(browser, page_name, edition)
     try:
         broken = page.eval_on_selector_all(
             "article img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
@@ -122,10 +132,10 @@ SOLUTION_PAGES = [p for p in _toc_pages() if p.startswith("notebooks/")]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page_name", SOLUTION_PAGES)
-def test_solutions_stay_hidden_until_asked(browser, page_name):
+@pytest.mark.parametrize(("edition", "page_name"), _both(SOLUTION_PAGES))
+def test_solutions_stay_hidden_until_asked(browser, edition, page_name):
     """Exercise solutions (cells tagged hide-cell): neither code nor output visible on load; one click shows both."""
-    page = _open(browser, page_name)
+    page = _open(browser, page_name, edition)
     try:
         cells = page.query_selector_all(".cell.tag_hide-cell")
         assert cells, f"{page_name}: no solution cells (tag hide-cell)"
@@ -162,10 +172,10 @@ OVERFLOW_JS = """() => {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page_name", _toc_pages())
-def test_page_fits_a_laptop_screen(browser, page_name):
+@pytest.mark.parametrize(("edition", "page_name"), _both(_toc_pages()))
+def test_page_fits_a_laptop_screen(browser, edition, page_name):
     """At 1280 px no code, output or table scrolls sideways (solutions included, once opened)."""
-    page = _open(browser, page_name)
+    page = _open(browser, page_name, edition)
     try:
         for summary in page.query_selector_all("details.hide summary"):
             summary.click()
@@ -176,14 +186,11 @@ def test_page_fits_a_laptop_screen(browser, page_name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page_name", ["book/intro", "notebooks/01_eager_and_graph"])
-def test_page_reads_on_a_phone(browser, page_name):
+@pytest.mark.parametrize(("edition", "page_name"), _both(["book/intro", "notebooks/01_eager_and_graph"]))
+def test_page_reads_on_a_phone(browser, edition, page_name):
     """At 390 px the page itself does not scroll sideways; wide blocks scroll inside themselves."""
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-               else route.abort())
+    page = _open(browser, page_name, edition, width=390, height=844)
     try:
-        page.goto((HTML / f"{page_name}.html").as_uri(), wait_until="load")
         width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1] + 1, f"{page_name}: the page is {width[0]} px wide on a {width[1]} px phone"
     finally:
@@ -201,3 +208,51 @@ def test_page_code_blocks_fit_the_column():
             elif inside and len(line) > 76:
                 wide.append(f"{page.name}:{n} ({len(line)} chars)")
     assert not wide, "code lines too wide for the page: " + ", ".join(wide)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("edition", "page_name"), _both(["book/intro", "notebooks/05_tf_data", "book/claims_ledger"]))
+def test_language_switch_opens_the_same_page_in_the_other_language(browser, edition, page_name):
+    page = _open(browser, page_name, edition)
+    try:
+        link = page.query_selector("a.tfbook-language")
+        assert link and link.is_visible(), f"{edition}:{page_name}: no visible language switch"
+        target = Path(urlparse(link.get_attribute("href")).path)
+        other = "en" if edition == "zh_CN" else "zh_CN"
+        assert target == EDITIONS[other] / f"{page_name}.html", f"{edition}:{page_name}: switch points to {target}"
+        link.click()
+        page.wait_for_load_state("load")
+        lang = page.evaluate("() => document.documentElement.lang")
+        assert lang.lower().startswith("zh" if other == "zh_CN" else "en"), lang
+    finally:
+        page.close()
+
+
+# Draw a Chinese character and a code point no font has: the same pixels mean the page's fonts have no
+# CJK glyphs and the reader sees boxes.
+TOFU_JS = """() => {
+  const draw = (text) => {
+    const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+    const g = c.getContext('2d'); g.font = '48px ' + getComputedStyle(document.body).fontFamily;
+    g.fillText(text, 4, 52); return Array.from(g.getImageData(0, 0, 64, 64).data).join(',');
+  };
+  return {cjk: draw('图'), missing: draw('\\u{10FFFD}')};
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_name", ["book/intro", "book/claims_ledger", "notebooks/01_eager_and_graph"])
+def test_chinese_pages_show_chinese_glyphs(browser, page_name):
+    """The Chinese edition is translated (its text is mostly CJK) and Chromium draws it (no boxes)."""
+    page = _open(browser, page_name, "zh_CN")
+    try:
+        text = page.inner_text("article")
+        cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        assert cjk > 200, f"zh_CN:{page_name}: only {cjk} Chinese characters: is the page translated?"
+        glyphs = page.evaluate(TOFU_JS)
+        assert glyphs["cjk"] != glyphs["missing"], "Chinese characters render as missing-glyph boxes: install a CJK font"
+        shots = ROOT / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"zh_CN-{page_name.replace('/', '-')}.png"), full_page=False)
+    finally:
+        page.close()

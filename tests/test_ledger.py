@@ -77,7 +77,7 @@ def test_the_figure_check_catches_a_wrong_figure():
     """A row whose figure is off by 10% (say, a pattern that reads the wrong number) is caught."""
     page = ledger.PAGE.read_text()
     claim, figure, _v, _nb, _tag = _ledger_rows(page)[0]
-    row = next(line for line in page.splitlines() if line.startswith(f"| ") and claim in line)
+    row = next(line for line in page.splitlines() if line.startswith("| ") and claim in line)
     shown = row.split("|")[4].split()[0]
     tampered = page.replace(row, row.replace(f" {shown} ", f" {float(shown) * 1.1:.3g} ", 1))
     assert tampered != page and _row_problems(tampered)
