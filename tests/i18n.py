@@ -1,7 +1,7 @@
 """The Chinese edition (简体中文): the same pages and notebooks, the prose translated through Sphinx's
 own gettext mechanism. Code cells and their stored outputs are not translated; they are the same cells.
 
-    python tests/i18n.py update   # extract the English messages, merge them into locales/zh_CN/LC_MESSAGES
+    python tests/i18n.py update [DOC ...]  # extract the English, merge it into locales/zh_CN/LC_MESSAGES
     python tests/i18n.py check    # exit 1 unless every catalog is complete and in step with the English
     python tests/i18n.py build    # build the Chinese edition into _build/html/zh_CN (warnings are errors)
     python tests/i18n.py status   # messages, translated, fuzzy and untranslated per catalog
@@ -96,15 +96,22 @@ def _write(path: Path, catalog: Catalog) -> None:
         write_po(f, catalog, width=0, omit_header=False, sort_output=False, ignore_obsolete=True)
 
 
-def update() -> dict[str, tuple[int, int, int]]:
-    """Merge the current English messages into the catalogs; returns the status of each."""
+def update(only: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
+    """Merge the current English messages into the catalogs (all, or the documents in `only`, e.g.
+    "notebooks/05_tf_data"); returns the status of each."""
     generated = _generated()
     WORK.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
         templates = extract(Path(tmp))
-    for stale in set(_catalog_paths()) - {CATALOGS / f"{d}.po" for d in templates}:
-        stale.unlink()  # a page that no longer exists
+    unknown = sorted(set(only or []) - set(templates))
+    if unknown:
+        raise ValueError(f"no such page or chapter: {', '.join(unknown)} (known: {', '.join(templates)})")
+    if not only:
+        for stale in set(_catalog_paths()) - {CATALOGS / f"{d}.po" for d in templates}:
+            stale.unlink()  # a page that no longer exists
     for doc, template in templates.items():
+        if only and doc not in only:
+            continue
         path = CATALOGS / f"{doc}.po"
         catalog = _read(path) if path.is_file() else Catalog(locale=LANGUAGE, project="tf-best-practices-book")
         catalog.update(template, no_fuzzy_matching=False)
@@ -199,8 +206,8 @@ def build() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if argv == ["update"]:
-        table = update()
+    if argv[:1] == ["update"]:
+        table = update(argv[1:] or None)
     elif argv == ["status"]:
         table = status()
     elif argv == ["check"]:
@@ -227,4 +234,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (ValueError, RuntimeError) as err:
+        sys.exit(f"tests/i18n.py: {err}")

@@ -73,3 +73,10 @@ def test_generated_ledger_text_is_translated_from_claims_yml():
     for claim in claims:
         x = ledger.fmt(ledger.measured(claim))
         assert generated[f"{x} {claim['unit']}"].startswith(x)
+
+
+def test_update_names_an_unknown_page(monkeypatch):
+    monkeypatch.setattr(i18n, "extract", lambda out: {"book/intro": Catalog()})
+    monkeypatch.setattr(i18n, "_generated", lambda: {})
+    with pytest.raises(ValueError, match="no such page or chapter: notebooks/nope"):
+        i18n.update(["notebooks/nope"])
