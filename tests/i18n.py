@@ -236,5 +236,5 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1:]))
-    except (ValueError, RuntimeError) as err:
+    except (ValueError, RuntimeError, LookupError) as err:
         sys.exit(f"tests/i18n.py: {err}")
