@@ -37,6 +37,15 @@ WORK = ROOT / ".cache" / "i18n"
 TITLE_ZH = "TensorFlow 最佳实践：可执行的一本书"
 JB = Path(sys.executable).parent / "jupyter-book"
 HEADER_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
+# The pages whose translation is finished: `check` (and `make test`) requires these catalogs to be
+# complete and in step with the English. The other pages are shown in English in the Chinese edition
+# until their catalogs are translated and added here; `status` counts what is left.
+TRANSLATED = [
+    "book/how_to_run", "book/project_layout", "book/intro", "book/glossary", "book/references",
+    "notebooks/01_eager_and_graph", "notebooks/02_tf_function_pitfalls",
+    "notebooks/03_custom_layers_and_models", "notebooks/04_debugging", "notebooks/08_profiling",
+    "notebooks/09_distribution",
+]
 HEADER_COMMENT = ("# Chinese (zh_CN) edition of {doc}: the prose of the English page, translated.\n"
                   "# Maintained with `make translations` (tests/i18n.py); see book/how_to_run.md.")
 
@@ -151,9 +160,11 @@ def status() -> dict[str, tuple[int, int, int]]:
 
 def problems(templates: dict[str, Catalog]) -> list[str]:
     """Why the catalogs are not a complete translation of the current English text (empty: they are)."""
-    found = []
+    found = [f"{doc}: listed in TRANSLATED but not a page of the book" for doc in TRANSLATED if doc not in templates]
     generated = _generated()
     for doc, template in templates.items():
+        if doc not in TRANSLATED:
+            continue  # still shown in English: `status` counts it
         path = CATALOGS / f"{doc}.po"
         if not path.is_file():
             found.append(f"{doc}: no catalog (run `make translations`)")
@@ -217,7 +228,8 @@ def main(argv: list[str]) -> int:
         if found:
             print(f"{len(found)} problem(s) in the Chinese catalogs: translate them (see `python tests/i18n.py`)")
             return 1
-        print("Chinese catalogs: complete and in step with the English text")
+        print(f"Chinese catalogs: the {len(TRANSLATED)} translated pages are complete and in step with the English "
+              "(`status` counts the rest)")
         return 0
     elif argv == ["build"]:
         print(f"Chinese edition: {build().relative_to(ROOT)}/index.html")
