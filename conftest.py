@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -13,6 +14,10 @@ BOOK_BUDGET_S = BUDGETS.pop("_book_total_s")
 # A chapter may run this much over its budget before the run fails (a busy machine, a slow disk); the
 # whole book may not run over its total at all.
 TOLERANCE = 0.25
+# The budgets are for the reference machine (2 cores, the CPU's own instruction set). A run that
+# slows the kernels on purpose (`make test-avx2` caps oneDNN at AVX2) prints the table but fails
+# nothing on time: TFBOOK_BUDGETS=report.
+ENFORCED = os.environ.get("TFBOOK_BUDGETS", "enforce") != "report"
 
 _started: dict[str, float] = {}
 _wall: dict[str, float] = defaultdict(float)
@@ -52,7 +57,7 @@ def _budget_report() -> list[str]:
 def pytest_sessionfinish(session, exitstatus):
     if _wall:
         _budget_report()
-        if _over and session.exitstatus == 0:
+        if _over and ENFORCED and session.exitstatus == 0:
             session.exitstatus = 1  # a notebook over its budget fails the run
 
 
@@ -63,7 +68,10 @@ def pytest_terminal_summary(terminalreporter):
     tr.section("nbval wall time per notebook (2 CPU cores is the reference machine)")
     for line in _budget_report():
         tr.write_line(line)
-    if _over:
+    if _over and ENFORCED:
         tr.write_line("FAILED: over the runtime budget: " + "; ".join(_over), red=True)
+    elif _over:
+        tr.write_line("over the runtime budget, not enforced in this run (TFBOOK_BUDGETS=report): "
+                      + "; ".join(_over))
     (ROOT / "_build").mkdir(exist_ok=True)
     (ROOT / "_build" / "nbval_times.json").write_text(json.dumps(dict(_wall), indent=1, sort_keys=True))
