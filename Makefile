@@ -16,6 +16,8 @@ export TMPDIR := $(CURDIR)/.cache/tmp
 # And chapter 11's cache of exported SavedModels and encoder features (helpers.cache; readers' runs
 # keep it in ~/.cache/tfbook): kept between runs, removed by `make clean`.
 export TFBOOK_CACHE := $(CURDIR)/.cache/tfbook
+# And matplotlib's font cache, which would otherwise go to ~/.cache/matplotlib.
+export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
 .PHONY: book translations test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells normalise fresh-tmp \
   retarget clean
@@ -110,4 +112,4 @@ ledger: $(STAMP)
 	$(BIN)/python tests/ledger.py
 
 clean:
-	rm -rf _build .cache/keras .cache/tmp .cache/tfbook
+	rm -rf _build .cache/keras .cache/tmp .cache/tfbook .cache/matplotlib
