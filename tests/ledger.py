@@ -95,7 +95,9 @@ def translations() -> dict[str, str]:
         except LookupError:  # a stale pattern: test_ledger.py reports it; the catalogs can still update
             continue
         if c.get("unit_zh"):
-            out[f"{fmt(x)} {c['unit']}"] = f"{fmt(x)} {c['unit_zh']}"
+            # "0.49（占 ...）" but "20 倍加速": no space before a full-width bracket
+            sep = "" if c["unit_zh"].startswith("（") else " "
+            out[f"{fmt(x)} {c['unit']}"] = f"{fmt(x)}{sep}{c['unit_zh']}"
         if c.get("highlight") and c.get("highlight_zh"):
             out[c["highlight"].format(x=x)] = c["highlight_zh"].format(x=x)
     return out

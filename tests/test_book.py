@@ -241,7 +241,8 @@ TOFU_JS = """() => {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page_name", ["book/intro", "notebooks/08_profiling", "notebooks/01_eager_and_graph"])
+@pytest.mark.parametrize("page_name", ["book/intro", "book/claims_ledger", "notebooks/08_profiling",
+                                       "notebooks/01_eager_and_graph"])
 def test_chinese_pages_show_chinese_glyphs(browser, page_name):
     """The Chinese edition is translated (its text is mostly CJK) and Chromium draws it (no boxes)."""
     page = _open(browser, page_name, "zh_CN")

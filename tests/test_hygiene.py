@@ -128,6 +128,25 @@ def test_every_figure_cell_has_a_png(path):
             assert pngs, f"{path.name} code cell {i}: draws a figure but stores no PNG"
 
 
+def _stated_runtime(path: Path) -> int:
+    markdown = "\n".join("".join(c["source"]) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+    runtime = re.search(r"Runtime:\**\s*about (\d+) s on 2 CPU cores", markdown)
+    assert runtime, f"{path.name}: no 'Runtime: about N s on 2 CPU cores' line"
+    return int(runtime.group(1))
+
+
+def test_intro_chapter_table_gives_each_budget_and_stated_runtime():
+    """The intro's chapter table: its Budget column is runtime_budgets.json, its Measured column the
+    runtime each chapter states (which the skeleton test keeps within the budget)."""
+    rows = re.findall(r"^\|[^|\n]*\| \[[^]]+\]\(\.\./notebooks/(\w+)\.ipynb\) \|[^|\n]*\| (\d+) s \| (\d+) s \|$",
+                      (ROOT / "book" / "intro.md").read_text(), flags=re.M)
+    assert [r[0] for r in rows] == [p.stem for p in NOTEBOOKS], "the intro's table lists every chapter once"
+    for stem, budget, measured in rows:
+        assert int(budget) == BUDGETS[stem], f"intro: {stem} budget {budget} s, runtime_budgets.json {BUDGETS[stem]} s"
+        stated = _stated_runtime(ROOT / "notebooks" / f"{stem}.ipynb")
+        assert int(measured) == stated, f"intro: {stem} measured {measured} s, the chapter states {stated} s"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_chapter_skeleton(path):
     nb = _load(path)
@@ -135,9 +154,7 @@ def test_chapter_skeleton(path):
     h1 = re.findall(r"^# \S", markdown, flags=re.M)
     assert len(h1) == 1, f"{path.name}: needs exactly one H1 title, found {len(h1)}"
     assert "What you will learn" in markdown, f"{path.name}: no 'What you will learn'"
-    runtime = re.search(r"Runtime:\**\s*about (\d+) s on 2 CPU cores", markdown)
-    assert runtime, f"{path.name}: no 'Runtime: about N s on 2 CPU cores' line"
-    assert int(runtime.group(1)) <= BUDGETS[path.stem], f"{path.name}: stated runtime exceeds its budget"
+    assert _stated_runtime(path) <= BUDGETS[path.stem], f"{path.name}: stated runtime exceeds its budget"
     for heading in ("## Summary", "## Exercises", "## Further reading"):
         assert re.search(rf"^{heading}\b", markdown, flags=re.M), f"{path.name}: no '{heading}' section"
     cells = _code_cells(nb)
