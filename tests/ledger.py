@@ -58,7 +58,7 @@ def verdict(claim: dict, x: float) -> str:
     if eval(claim["holds"], {}, {"x": x}):  # expressions come from the repository's own claims.yml
         return "holds"
     if eval(claim["partly"], {}, {"x": x}):
-        return "partly"
+        return claim.get("partly_label", "partly")
     return claim.get("otherwise", "not on this hardware")
 
 
