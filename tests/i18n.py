@@ -45,7 +45,9 @@ TRANSLATED = [
     "book/checklist", "book/errata", "book/pitfalls", "book/claims_ledger",
     "notebooks/01_eager_and_graph", "notebooks/02_tf_function_pitfalls",
     "notebooks/03_custom_layers_and_models", "notebooks/04_debugging", "notebooks/05_tf_data",
-    "notebooks/08_profiling", "notebooks/09_distribution", "notebooks/10_case_image_classification",
+    "notebooks/06_memory_and_mixed_precision", "notebooks/07_xla", "notebooks/08_profiling",
+    "notebooks/09_distribution", "notebooks/10_case_image_classification",
+    "notebooks/11_case_bert_text_classification", "notebooks/12_case_dqn_cartpole",
 ]
 HEADER_COMMENT = ("# Chinese (zh_CN) edition of {doc}: the prose of the English page, translated.\n"
                   "# Maintained with `make translations` (tests/i18n.py); see book/how_to_run.md.")

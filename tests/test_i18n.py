@@ -21,6 +21,11 @@ def test_every_page_and_chapter_has_a_catalog():
             "notebooks/12_case_dqn_cartpole"} <= docs
 
 
+def test_every_page_and_chapter_is_in_the_translated_list():
+    """The whole book is translated: every page with a catalog is one that `check` holds to completeness."""
+    assert set(i18n.status()) == set(i18n.TRANSLATED)
+
+
 @pytest.mark.parametrize(("msgid", "free"), [
     ("14.9", True),
     ("[01](../notebooks/01_eager_and_graph.ipynb) `ledger-eager-vs-graph`", True),
