@@ -21,6 +21,14 @@ def test_every_page_and_chapter_has_a_catalog():
             "notebooks/12_case_dqn_cartpole"} <= docs
 
 
+def test_the_chinese_sidebar_translates_every_part_caption(monkeypatch, tmp_path):
+    monkeypatch.setattr(i18n, "WORK", tmp_path)
+    toc = i18n.yaml.safe_load(i18n.zh_toc().read_text())
+    assert [p["caption"] for p in toc["parts"]][:2] == ["入门", "基础"]
+    with pytest.raises(ValueError, match="has no Chinese"):
+        i18n.zh_toc({"Getting started": "入门"})
+
+
 def test_every_page_and_chapter_is_in_the_translated_list():
     """The whole book is translated: every page with a catalog is one that `check` holds to completeness."""
     assert set(i18n.status()) == set(i18n.TRANSLATED)
