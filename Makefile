@@ -18,6 +18,8 @@ export TMPDIR := $(CURDIR)/.cache/tmp
 export TFBOOK_CACHE := $(CURDIR)/.cache/tfbook
 # And matplotlib's font cache, which would otherwise go to ~/.cache/matplotlib.
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
+# And IPython's history (kernels started by make execute); pytest's conftest.py sets the same folders.
+export IPYTHONDIR := $(CURDIR)/.cache/ipython
 
 .PHONY: book translations test test-portability test-colab test-avx2 venv data lint ledger execute setup-cells normalise fresh-tmp \
   retarget clean
@@ -112,4 +114,4 @@ ledger: $(STAMP)
 	$(BIN)/python tests/ledger.py
 
 clean:
-	rm -rf _build .cache/keras .cache/tmp .cache/tfbook .cache/matplotlib
+	rm -rf _build .cache/keras .cache/tmp .cache/tfbook .cache/matplotlib .cache/ipython .cache/xdg

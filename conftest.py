@@ -11,7 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).parent
 # The caches the tests write stay inside the project, also when pytest is run without make (which
 # sets the same variables): keras writes ~/.keras/keras.json on import unless KERAS_HOME is set.
-for _name, _folder in (("KERAS_HOME", "keras"), ("TFBOOK_CACHE", "tfbook"), ("MPLCONFIGDIR", "matplotlib")):
+# IPython's history (the notebooks' kernels) and Chromium's profile (the browser check) likewise.
+for _name, _folder in (("KERAS_HOME", "keras"), ("TFBOOK_CACHE", "tfbook"), ("MPLCONFIGDIR", "matplotlib"),
+                       ("IPYTHONDIR", "ipython"), ("XDG_CONFIG_HOME", "xdg/config"),
+                       ("XDG_CACHE_HOME", "xdg/cache")):
     os.environ.setdefault(_name, str(ROOT / ".cache" / _folder))
 BUDGETS = json.loads((ROOT / "tests" / "runtime_budgets.json").read_text())
 BOOK_BUDGET_S = BUDGETS.pop("_book_total_s")
