@@ -55,11 +55,13 @@ HEADER_COMMENT = ("# Chinese (zh_CN) edition of {doc}: the prose of the English 
 _CODE = re.compile(r"``[^`]+``|`[^`]+`")
 _LINK = re.compile(r"\]\([^)]*\)")
 _LETTERS = re.compile(r"[A-Za-z]")
+# A duration in seconds ("45 s", a cell of the intro's chapter table) reads the same in Chinese.
+_SECONDS = re.compile(r"\d+(\.\d+)? s")
 
 
 def nothing_to_translate(msgid: str) -> bool:
-    """Numbers, inline code and link targets only: the Chinese text is the English text."""
-    return not _LETTERS.search(_LINK.sub("]", _CODE.sub("", msgid)))
+    """Numbers, durations in seconds, inline code and link targets only: the Chinese is the English."""
+    return bool(_SECONDS.fullmatch(msgid)) or not _LETTERS.search(_LINK.sub("]", _CODE.sub("", msgid)))
 
 
 def _build(builder_args: list[str], config: Path | None, out: Path) -> subprocess.CompletedProcess:
@@ -145,8 +147,9 @@ def update(only: list[str] | None = None) -> dict[str, tuple[int, int, int]]:
                 continue
             if message.id in generated:
                 message.string, message.flags = generated[message.id], set()
-            elif not message.string and nothing_to_translate(message.id):
+            elif nothing_to_translate(message.id):  # also when it came back fuzzy ("45 s" -> "50 s")
                 message.string = message.id
+                message.flags.discard("fuzzy")
         _write(path, catalog)
     return status()
 

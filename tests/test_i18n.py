@@ -36,6 +36,8 @@ def test_every_page_and_chapter_is_in_the_translated_list():
 
 @pytest.mark.parametrize(("msgid", "free"), [
     ("14.9", True),
+    ("45 s", True),  # the intro's table: a chapter's budget or runtime
+    ("45 steps", False),
     ("[01](../notebooks/01_eager_and_graph.ipynb) `ledger-eager-vs-graph`", True),
     ("`tf.function`", True),
     ("**holds**", False),
